@@ -1,0 +1,26 @@
+/** The `popek` command (CLI-*): dispatch to subcommands. Returns the process exit status. */
+import { match } from 'ts-pattern';
+import { runCommand } from './run.js';
+import { conformanceCommand } from './conformance.js';
+import { EXIT } from './exit-codes.js';
+
+export const HELP = `popek — an executable, formally specified reference model of virtualization on RISC-V
+
+usage: popek <command> [options]
+
+commands:
+  run <elf>          run an RV32 ELF on the reference engine (popek run --help)
+  conformance        the conformance job: every bundled guest, with a summary table
+  help               this text
+
+Exit statuses: the guest's exit code for run; 1 when a check fails; 2 for bad input;
+124 when a step limit is reached; 125 when the guest requests a reset; 70 for an internal error.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  return match(cmd)
+    .with(undefined, 'help', '--help', '-h', () => { process.stdout.write(HELP + '\n'); return EXIT.OK; })
+    .with('run', () => runCommand(rest))
+    .with('conformance', () => conformanceCommand(rest))
+    .otherwise((c) => { process.stderr.write(`popek: unknown command "${c}" (see popek --help)\n`); return EXIT.BAD_INPUT; });
+}

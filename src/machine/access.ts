@@ -1,0 +1,125 @@
+/**
+ * The memory pipeline of one access (MEM-*): effective privilege → Sv32 translation → PMP → PMA
+ * (RAM, a device, or nothing) → the access itself. Faults come back as values.
+ */
+import { type Core, refreshLines, timeOf } from './core.js';
+import { EXC, MSTATUS } from '../hart/csr-bits.js';
+import { PRV_M, PRV_S } from '../hart/state.js';
+import { type Access, pmpCheck } from '../memory/pmp.js';
+import { readLE } from '../memory/store.js';
+import { walkSv32 } from '../translation/sv32.js';
+import { mmioRead, mmioWrite } from '../devices/platform.js';
+
+export type Fault = { cause: number; tval: number };
+export type PaResult = number | Fault;
+
+/** Fault causes by access type: [misaligned, access fault, page fault] (§3.1.15). */
+const CAUSES: Record<Access, readonly [number, number, number]> = {
+  x: [EXC.INSN_MISALIGNED, EXC.INSN_ACCESS, EXC.INSN_PAGE],
+  r: [EXC.LOAD_MISALIGNED, EXC.LOAD_ACCESS, EXC.LOAD_PAGE],
+  w: [EXC.STORE_MISALIGNED, EXC.STORE_ACCESS, EXC.STORE_PAGE],
+};
+export const misalignedFault = (acc: Access, va: number): Fault => ({ cause: CAUSES[acc][0], tval: va >>> 0 });
+export const accessFault = (acc: Access, va: number): Fault => ({ cause: CAUSES[acc][1], tval: va >>> 0 });
+const pageFault = (acc: Access, va: number): Fault => ({ cause: CAUSES[acc][2], tval: va >>> 0 });
+
+/** MEM-PRIV: the effective privilege: MPRV makes M-mode loads and stores use MPP (§3.1.6.3). */
+export function effectivePriv(c: Core, acc: Access): number {
+  const h = c.hart;
+  if (acc !== 'x' && h.priv === PRV_M && (h.csr.mstatus & MSTATUS.MPRV) !== 0) return (h.csr.mstatus >>> MSTATUS.MPP_SHIFT) & 3;
+  return h.priv;
+}
+
+export const inRam = (c: Core, pa: number, size: number): boolean =>
+  pa >= c.config.ramBase && pa + size <= c.config.ramBase + c.config.ramSize;
+
+/** PMP-*: does PMP allow this physical access at privilege `priv`? */
+export const pmpAllows = (c: Core, pa: number, size: number, acc: Access, priv: number): boolean =>
+  c.config.pmpEntries === 0 ||
+  pmpCheck(c.hart.csr.pmpcfg, c.hart.csr.pmpaddr, c.config.pmpEntries, c.config.pmpGranularity, pa, size, acc, priv);
+
+/**
+ * XLATE-1: translate one virtual address for an access that stays within a page, applying the A/D
+ * update of the walk when the policy is hardware update. Returns a physical address or a fault.
+ */
+export function translate(c: Core, va: number, acc: Access): PaResult {
+  const priv = effectivePriv(c, acc);
+  const satp = c.hart.csr.satp;
+  if (priv === PRV_M || (satp >>> 31) === 0) return va >>> 0;
+  const h = c.hart;
+  const r = walkSv32({
+    rootPpn: satp & 0x3fffff,
+    priv,
+    sum: (h.csr.mstatus & MSTATUS.SUM) !== 0,
+    mxr: (h.csr.mstatus & MSTATUS.MXR) !== 0,
+    ad: c.config.adUpdate,
+    // XLATE-PTE-PMP: page-table reads are implicit S-mode accesses checked by PMA and PMP (§3.7.1).
+    readPte: (pa) => (inRam(c, pa, 4) && pmpAllows(c, pa, 4, 'r', PRV_S) ? readLE(c.mem.view, pa, 4) : null),
+  }, va >>> 0, acc);
+  if (!r.ok) return r.fault === 'page' ? pageFault(acc, va) : accessFault(acc, va);
+  if (r.update !== null) {
+    // XLATE-AD-2: the A/D update is a store to the PTE and must pass PMA and PMP as one.
+    if (!inRam(c, r.pteAddr, 4) || !pmpAllows(c, r.pteAddr, 4, 'w', PRV_S)) return accessFault(acc, va);
+    c.mem.writeLE(r.pteAddr, 4, r.update);
+  }
+  return r.pa;
+}
+
+/**
+ * MEM-ACCESS-1: translate and check every byte range of an access (split at page boundaries for a
+ * misaligned access), returning one physical address per piece, before any byte is touched.
+ * tval of a fault is the virtual address of the piece that faulted.
+ */
+export function resolve(c: Core, va: number, size: number, acc: Access): Array<[number, number]> | Fault {
+  const priv = effectivePriv(c, acc);
+  const first = 4096 - (va & 0xfff);
+  const pieces: Array<[number, number]> = size <= first ? [[va >>> 0, size]] : [[va >>> 0, first], [(va + first) >>> 0, size - first]];
+  const out: Array<[number, number]> = [];
+  for (const [pva, n] of pieces) {
+    const pa = translate(c, pva, acc);
+    if (typeof pa !== 'number') return pa;
+    if (!pmpAllows(c, pa, n, acc, priv)) return accessFault(acc, pva);
+    out.push([pa, n]);
+  }
+  return out;
+}
+
+/** Read `size` bytes at physical pieces; MMIO goes to the devices. Null means an access fault. */
+export function physRead(c: Core, pieces: Array<[number, number]>, size: number): number | null {
+  if (pieces.length === 1) {
+    const [pa, n] = pieces[0]!;
+    if (inRam(c, pa, n)) return readLE(c.mem.view, pa, n);
+    const e = mmioRead(c.config, c.dev, pa, n, timeOf(c));
+    if (e === null) return null;
+    c.dev = e.dev;
+    refreshLines(c);
+    return e.v >>> 0;
+  }
+  // A page-crossing access: each piece must be RAM (devices take only aligned accesses).
+  if (!pieces.every(([pa, n]) => inRam(c, pa, n))) return null;
+  let v = 0, shift = 0;
+  for (const [pa, n] of pieces) {
+    for (let k = 0; k < n; k++, shift += 8) v += readLE(c.mem.view, pa + k, 1) * 2 ** shift;
+  }
+  return size === 4 ? v >>> 0 : v;
+}
+
+/** Write `size` bytes of v to physical pieces. Returns false for an access fault (nothing written). */
+export function physWrite(c: Core, pieces: Array<[number, number]>, v: number): boolean {
+  if (pieces.length === 1) {
+    const [pa, n] = pieces[0]!;
+    if (inRam(c, pa, n)) { c.mem.writeLE(pa, n, v); return true; }
+    const e = mmioWrite(c.config, c.dev, pa, n, v >>> 0, timeOf(c));
+    if (e === null) return false;
+    c.dev = e.dev;
+    if (e.out !== undefined) c.out += e.out;
+    if (e.time !== undefined) { c.timeLo = e.time.lo; c.timeHi = e.time.hi; }
+    refreshLines(c);
+    if (e.finish !== undefined) c.halt = e.finish.kind === 'exit' ? { reason: 'exit', code: e.finish.code, via: 'finisher' } : { reason: 'reset' };
+    return true;
+  }
+  if (!pieces.every(([pa, n]) => inRam(c, pa, n))) return false;
+  let shift = 0;
+  for (const [pa, n] of pieces) for (let k = 0; k < n; k++, shift += 8) c.mem.writeByte(pa + k, (v >>> shift) & 0xff);
+  return true;
+}

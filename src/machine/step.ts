@@ -1,0 +1,291 @@
+/**
+ * One step of one hart on a working copy (ENG-STEP-*): interrupts → fetch → decode → execute →
+ * commit. Every guest behaviour ends in a defined state: retire, trap, or wait (STEP-TOTAL).
+ */
+import { type Core, refreshLines } from './core.js';
+import { accessFault, inRam, misalignedFault, physRead, physWrite, resolve, type Fault } from './access.js';
+import { opEnabled, isZicntrCsr } from './isa-string.js';
+import { decode } from '../isa/decode.js';
+import type { Inst, Op } from '../isa/inst.js';
+import { SEMANTICS, type Semantics } from '../hart/semantics.js';
+import type { Outcome } from '../hart/outcome.js';
+import { EXC, MSTATUS, SSTATUS_MASK } from '../hart/csr-bits.js';
+import { csrAccess, csrRead, csrReadForRmw, csrWrite, type CsrEnv } from '../hart/csrs.js';
+import { mret, sret, takeTrap } from '../hart/trap.js';
+import { pendingInterrupt } from '../hart/interrupts.js';
+import { PRV_M, PRV_S, PRV_U } from '../hart/state.js';
+import { readLE } from '../memory/store.js';
+import { htifService } from './htif-service.js';
+import { HTIF_SETTLE } from '../devices/htif.js';
+import { amoResult } from '../hart/amo.js';
+import { newRecord } from './commit-record.js';
+
+interface Decoded { inst: Inst; sem: Semantics<Op> }
+const DECODED = new Map<number, Decoded>();
+const DECODE_CACHE_LIMIT = 1 << 16;
+
+/** decode, memoised by instruction word (decode is a pure function, so this is only a cache). */
+export function decodeCached(word: number): Decoded {
+  let d = DECODED.get(word);
+  if (d === undefined) {
+    if (DECODED.size >= DECODE_CACHE_LIMIT) DECODED.clear();
+    const inst = decode(word);
+    d = { inst, sem: SEMANTICS[inst.op] as Semantics<Op> };
+    DECODED.set(word, d);
+  }
+  return d;
+}
+
+/** The CSR environment of the current hart. */
+export const csrEnv = (c: Core): CsrEnv => ({
+  misa: c.isa.misa, pmpEntries: c.config.pmpEntries, pmpGranularity: c.config.pmpGranularity,
+  timeLo: c.timeLo, timeHi: c.timeHi, lines: c.lines[c.hart.id] ?? 0,
+});
+
+/** mip as the hart sees it now. */
+export const mipOf = (c: Core): number => (c.hart.csr.mipSw | (c.lines[c.hart.id] ?? 0)) >>> 0;
+
+function trap(c: Core, cause: number, tval: number): void {
+  if (c.rec) c.rec.trap = { cause, tval };
+  takeTrap(c.hart, cause, tval);
+}
+const fault = (c: Core, f: Fault): void => trap(c, f.cause, f.tval);
+
+/**
+ * PRIV-CNT-2: a retired instruction advances minstret and mcycle (unless inhibited in
+ * mcountinhibit) and mtime by ticksPerInstruction. Traps and interrupts do not retire.
+ */
+function retire(c: Core): void {
+  const h = c.hart;
+  const inhibit = h.csr.mcountinhibit;
+  if ((inhibit & 4) === 0 && (h.instretLo = (h.instretLo + 1) >>> 0) === 0) h.instretHi = (h.instretHi + 1) >>> 0;
+  if ((inhibit & 1) === 0 && (h.cycleLo = (h.cycleLo + 1) >>> 0) === 0) h.cycleHi = (h.cycleHi + 1) >>> 0;
+  if (h.id === 0) {
+    c.timeLo += c.config.ticksPerInstruction;
+    if (c.timeLo >= 4294967296) { c.timeLo -= 4294967296; c.timeHi = (c.timeHi + 1) >>> 0; }
+    if (c.timeHi > c.wakeHi || (c.timeHi === c.wakeHi && c.timeLo >= c.wakeLo)) refreshLines(c);
+  }
+}
+
+function writeRd(c: Core, rd: number, v: number): void {
+  if (rd === 0) return;
+  c.hart.x[rd] = v;
+  if (c.rec) c.rec.regs.push([rd, v | 0]);
+}
+
+/** ISA-MEM-MISALIGNED: the configured policy for plain loads and stores; LR/SC/AMO always trap. */
+const misaligned = (c: Core, addr: number, size: number, atomic: boolean): boolean =>
+  addr % size !== 0 && (atomic || c.config.misaligned === 'trap');
+
+/** ISA-A-RES: any store that overlaps the reserved word invalidates the reservation. */
+function storeHits(c: Core, pieces: Array<[number, number]>): void {
+  for (const h of c.harts) {
+    if (h.reservation < 0) continue;
+    for (const [pa, n] of pieces) if (pa < h.reservation + 4 && pa + n > h.reservation) h.reservation = -1;
+  }
+  htifWatch(c, pieces);
+}
+
+/** DEV-HTIF-2: note stores to tohost's low and high words. */
+function htifWatch(c: Core, pieces: Array<[number, number]>): void {
+  const t = c.htif.tohost;
+  if (t < 0) return;
+  for (const [pa, n] of pieces) {
+    if (pa < t + 4 && pa + n > t) c.htifLow = true;
+    if (pa < t + 8 && pa + n > t + 4) c.htifHigh = true;
+  }
+}
+
+function load(c: Core, o: Extract<Outcome, { k: 'load' }>): void {
+  if (misaligned(c, o.addr, o.size, false)) return fault(c, misalignedFault('r', o.addr));
+  const pieces = resolve(c, o.addr, o.size, 'r');
+  if (!Array.isArray(pieces)) return fault(c, pieces);
+  const raw = physRead(c, pieces, o.size);
+  if (raw === null) return fault(c, accessFault('r', o.addr));
+  const v = o.signed ? (o.size === 1 ? (raw << 24) >> 24 : o.size === 2 ? (raw << 16) >> 16 : raw | 0) : raw;
+  if (c.rec) c.rec.mem.push({ op: 'r', addr: o.addr, size: o.size, value: raw });
+  writeRd(c, o.rd, v);
+  advance(c);
+}
+
+function store(c: Core, o: Extract<Outcome, { k: 'store' }>): void {
+  if (misaligned(c, o.addr, o.size, false)) return fault(c, misalignedFault('w', o.addr));
+  const pieces = resolve(c, o.addr, o.size, 'w');
+  if (!Array.isArray(pieces)) return fault(c, pieces);
+  const v = o.size === 4 ? o.v >>> 0 : o.v & (o.size === 2 ? 0xffff : 0xff);
+  if (!physWrite(c, pieces, v)) return fault(c, accessFault('w', o.addr));
+  storeHits(c, pieces);
+  if (c.rec) c.rec.mem.push({ op: 'w', addr: o.addr, size: o.size, value: v });
+  advance(c);
+}
+
+/** Atomics need RAM (PMA: devices support no LR/SC/AMO); elsewhere they raise an access fault. */
+function atomicPa(c: Core, addr: number, acc: 'r' | 'w'): number | Fault {
+  const pieces = resolve(c, addr, 4, acc);
+  if (!Array.isArray(pieces)) return pieces;
+  const pa = pieces[0]![0];
+  return inRam(c, pa, 4) ? pa : accessFault(acc, addr);
+}
+
+function atomic(c: Core, o: Extract<Outcome, { k: 'lr' | 'sc' | 'amo' }>): void {
+  const h = c.hart;
+  if (misaligned(c, o.addr, 4, true)) return fault(c, misalignedFault(o.k === 'lr' ? 'r' : 'w', o.addr));
+  const pa = atomicPa(c, o.addr, o.k === 'lr' ? 'r' : 'w');
+  if (typeof pa !== 'number') return fault(c, pa);
+  if (o.k === 'lr') {
+    // ISA-A-LR: LR.W loads and registers a reservation on the physical word.
+    const v = readLE(c.mem.view, pa, 4);
+    h.reservation = pa;
+    if (c.rec) c.rec.mem.push({ op: 'r', addr: o.addr, size: 4, value: v });
+    writeRd(c, o.rd, v | 0);
+  } else if (o.k === 'sc') {
+    // ISA-A-SC: SC.W succeeds (rd = 0) only with a valid reservation on this word; either way the
+    // reservation is gone afterwards.
+    const ok = h.reservation === pa;
+    h.reservation = -1;
+    if (ok) {
+      c.mem.writeLE(pa, 4, o.v >>> 0);
+      storeHits(c, [[pa, 4]]);
+      if (c.rec) c.rec.mem.push({ op: 'w', addr: o.addr, size: 4, value: o.v >>> 0 });
+    }
+    writeRd(c, o.rd, ok ? 0 : 1);
+  } else {
+    // ISA-A-AMO: rd gets the old value; memory gets op(old, rs2), as one indivisible step.
+    const old = readLE(c.mem.view, pa, 4);
+    const nv = amoResult(o.op, old | 0, o.v) >>> 0;
+    c.mem.writeLE(pa, 4, nv);
+    storeHits(c, [[pa, 4]]);
+    if (c.rec) {
+      c.rec.mem.push({ op: 'r', addr: o.addr, size: 4, value: old });
+      c.rec.mem.push({ op: 'w', addr: o.addr, size: 4, value: nv });
+    }
+    writeRd(c, o.rd, old | 0);
+  }
+  advance(c);
+}
+
+function csrOp(c: Core, o: Extract<Outcome, { k: 'csr' }>, word: number): void {
+  const h = c.hart;
+  if (!csrAccess(h, o.csr, !o.noWrite) || (!c.isa.zicntr && isZicntrCsr(o.csr))) return trap(c, EXC.ILLEGAL, word);
+  const env = csrEnv(c);
+  const old = o.noRead ? 0 : csrRead(h, o.csr, env);
+  const base = o.op === 'w' ? 0 : csrReadForRmw(h, o.csr, env);
+  // PRIV-CNT-3: the instruction retires first, so a write to a counter is what the next one reads.
+  writeRd(c, o.rd, old | 0);
+  advance(c);
+  if (!o.noWrite) {
+    const nv = o.op === 'w' ? o.src : o.op === 's' ? base | o.src : base & ~o.src;
+    csrWrite(h, o.csr, nv, env);
+    if (c.rec) c.rec.csrs.push([o.csr, csrRead(h, o.csr, csrEnv(c))]);
+  }
+}
+
+/** pc + 4 and retire. */
+function advance(c: Core): void {
+  c.hart.pc = (c.hart.pc + 4) >>> 0;
+  retire(c);
+}
+
+function commit(c: Core, o: Outcome, word: number): void {
+  const h = c.hart;
+  switch (o.k) {
+    case 'wr': writeRd(c, o.rd, o.v); return advance(c);
+    case 'next': return advance(c);
+    case 'jump':
+      // ISA-JUMP-ALIGN: a taken branch or jump to a target that is not 4-byte aligned raises
+      // instruction-address-misaligned on the jump itself, with tval = target (IALIGN = 32).
+      if ((o.target & 3) !== 0) return trap(c, EXC.INSN_MISALIGNED, o.target);
+      writeRd(c, o.rd, o.v);
+      h.pc = o.target;
+      return retire(c);
+    case 'load': return load(c, o);
+    case 'store': return store(c, o);
+    case 'lr': case 'sc': case 'amo': return atomic(c, o);
+    case 'csr': return csrOp(c, o, word);
+    case 'trap':
+      // PRIV-ECALL: the environment-call cause encodes the mode it came from (8, 9 or 11).
+      return trap(c, o.cause === EXC.ECALL_U ? EXC.ECALL_U + h.priv : o.cause, o.tval);
+    case 'mret':
+      // PRIV-XRET-1: MRET is legal only in M-mode.
+      if (h.priv !== PRV_M) return trap(c, EXC.ILLEGAL, word);
+      mret(h);
+      if (c.rec) c.rec.csrs.push([0x300, h.csr.mstatus]);
+      return retire(c);
+    case 'sret':
+      // PRIV-XRET-2: SRET is illegal in U-mode, and in S-mode when mstatus.TSR = 1 (§3.1.6.5).
+      if (h.priv === PRV_U || (h.priv === PRV_S && (h.csr.mstatus & MSTATUS.TSR) !== 0)) return trap(c, EXC.ILLEGAL, word);
+      sret(h);
+      if (c.rec) c.rec.csrs.push([0x100, (h.csr.mstatus & SSTATUS_MASK) >>> 0]);
+      return retire(c);
+    case 'wfi':
+      // PRIV-WFI: illegal in U-mode, and in S-mode when mstatus.TW = 1; otherwise the hart waits.
+      if (h.priv === PRV_U || (h.priv === PRV_S && (h.csr.mstatus & MSTATUS.TW) !== 0)) return trap(c, EXC.ILLEGAL, word);
+      h.waiting = true;
+      return advance(c);
+    case 'fence.i': return advance(c);
+    case 'sfence.vma':
+      // PRIV-SFENCE: illegal in U-mode, and in S-mode when mstatus.TVM = 1 (§3.1.6.5).
+      if (h.priv === PRV_U || (h.priv === PRV_S && (h.csr.mstatus & MSTATUS.TVM) !== 0)) return trap(c, EXC.ILLEGAL, word);
+      return advance(c);
+    default: {
+      const never: never = o;
+      return never;
+    }
+  }
+}
+
+/** Fetch the instruction word at pc: translation, PMP and PMA for an execute access. */
+function fetch(c: Core, pc: number): number | Fault {
+  const pieces = resolve(c, pc, 4, 'x');
+  if (!Array.isArray(pieces)) return pieces;
+  const [pa] = pieces[0]!;
+  // PMA-EXEC: only RAM is executable; fetching from a device region or a hole is an access fault.
+  if (!inRam(c, pa, 4)) return accessFault('x', pc);
+  return readLE(c.mem.view, pa, 4);
+}
+
+/** WFI-1: a waiting hart resumes when some interrupt is pending and enabled in mie (§3.3.3). */
+const wakes = (c: Core): boolean => (mipOf(c) & c.hart.csr.mie) !== 0;
+
+/**
+ * Step hart `c.hart` once: take a pending interrupt, or execute one instruction, or (when waiting)
+ * let time pass to the next timer event.
+ */
+export function stepHart(c: Core): void {
+  if (c.halt !== null) return;
+  const h = c.hart;
+  if (c.rec) c.rec = newRecord(h.id, h.priv, h.pc);
+  if (h.waiting) {
+    if (!wakes(c)) return idle(c);
+    h.waiting = false;
+  }
+  const irq = pendingInterrupt(h, mipOf(c));
+  if (irq >= 0) return trap(c, irq, 0);
+  c.htifLow = c.htifHigh = false;
+  const w = fetch(c, h.pc);
+  if (typeof w !== 'number') return fault(c, w);
+  if (c.rec) c.rec.word = w;
+  const d = decodeCached(w);
+  if (!opEnabled(c.isa, d.inst.op)) return trap(c, EXC.ILLEGAL, w);
+  commit(c, d.sem(d.inst as never, h.pc, h.x), w);
+  if (c.htifLow || c.htifHigh || c.htif.settle > 0) htifAfterStep(c);
+}
+
+/** DEV-HTIF-2: take a tohost command once both halves are written, or after it settles. */
+function htifAfterStep(c: Core): void {
+  const s = c.htif;
+  if (c.htifLow || c.htifHigh) {
+    const low = s.low || c.htifLow, high = s.high || c.htifHigh;
+    if (low && high) return htifService(c);
+    c.htif = { ...s, low, high, settle: HTIF_SETTLE };
+  } else if (s.settle === 1) htifService(c);
+  else c.htif = { ...s, settle: s.settle - 1 };
+}
+
+/** WFI-2: with nothing to do, time jumps to the next timer event (hart 0 keeps time). */
+function idle(c: Core): void {
+  if (c.hart.id !== 0 || c.wakeHi === Infinity) return;
+  c.timeLo = c.wakeLo;
+  c.timeHi = c.wakeHi;
+  refreshLines(c);
+}
