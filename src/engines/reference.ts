@@ -10,8 +10,10 @@ import { newRecord } from '../machine/commit-record.js';
 
 /** STEP-SCHED: one step of the machine = one step of each hart in hart-id order. */
 export function stepCore(c: Core): void {
-  for (const h of c.harts) {
-    c.hart = h;
+  const hs = c.harts;
+  if (hs.length === 1) { c.hart = hs[0]!; stepHart(c); return; }
+  for (let i = 0; i < hs.length; i++) {
+    c.hart = hs[i]!;
     stepHart(c);
   }
 }

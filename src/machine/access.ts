@@ -5,7 +5,7 @@
 import { type Core, refreshLines, timeOf } from './core.js';
 import { EXC, MSTATUS } from '../hart/csr-bits.js';
 import { PRV_M, PRV_S } from '../hart/state.js';
-import { type Access, pmpCheck } from '../memory/pmp.js';
+import { type Access, compilePmp, pmpAllowsTable, type PmpTable } from '../memory/pmp.js';
 import { readLE } from '../memory/store.js';
 import { walkSv32 } from '../translation/sv32.js';
 import { mmioRead, mmioWrite } from '../devices/platform.js';
@@ -33,10 +33,29 @@ export function effectivePriv(c: Core, acc: Access): number {
 export const inRam = (c: Core, pa: number, size: number): boolean =>
   pa >= c.config.ramBase && pa + size <= c.config.ramBase + c.config.ramSize;
 
+const PMP_TABLES = new WeakMap<readonly number[], { addr: readonly number[]; table: PmpTable }>();
+
+/** The compiled PMP table of the current hart, memoised on the identity of its CSR arrays. */
+export function pmpTable(c: Core): PmpTable {
+  const { pmpcfg, pmpaddr } = c.hart.csr;
+  const last = c.pmpLast;
+  if (last !== null && last.cfg === pmpcfg && last.addr === pmpaddr) return last.table;
+  const table = pmpTableOf(c, pmpcfg, pmpaddr);
+  c.pmpLast = { cfg: pmpcfg, addr: pmpaddr, table };
+  return table;
+}
+
+function pmpTableOf(c: Core, pmpcfg: readonly number[], pmpaddr: readonly number[]): PmpTable {
+  const hit = PMP_TABLES.get(pmpcfg);
+  if (hit !== undefined && hit.addr === pmpaddr) return hit.table;
+  const table = compilePmp(pmpcfg, pmpaddr, c.config.pmpEntries, c.config.pmpGranularity);
+  PMP_TABLES.set(pmpcfg, { addr: pmpaddr, table });
+  return table;
+}
+
 /** PMP-*: does PMP allow this physical access at privilege `priv`? */
 export const pmpAllows = (c: Core, pa: number, size: number, acc: Access, priv: number): boolean =>
-  c.config.pmpEntries === 0 ||
-  pmpCheck(c.hart.csr.pmpcfg, c.hart.csr.pmpaddr, c.config.pmpEntries, c.config.pmpGranularity, pa, size, acc, priv);
+  pmpAllowsTable(pmpTable(c), pa, size, acc, priv);
 
 /**
  * XLATE-1: translate one virtual address for an access that stays within a page, applying the A/D

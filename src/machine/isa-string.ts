@@ -46,12 +46,21 @@ export function parseIsa(s: string): { ok: true; isa: IsaSet } | { ok: false; er
 
 const M_OPS = new Set<Op>(['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu']);
 
+/** An optional extension an instruction belongs to. */
+export type Extension = 'm' | 'a' | 'zifencei';
+
+/** The optional extension that defines `op`, or null for base and privileged instructions. */
+export function extensionOf(op: Op): Extension | null {
+  if (M_OPS.has(op)) return 'm';
+  if (op === 'lr.w' || op === 'sc.w' || op.startsWith('amo')) return 'a';
+  if (op === 'fence.i') return 'zifencei';
+  return null;
+}
+
 /** ISA-DEC-3: is op part of the configured ISA? Ops of a disabled extension are illegal instructions. */
 export function opEnabled(isa: IsaSet, op: Op): boolean {
-  if (M_OPS.has(op)) return isa.m;
-  if (op === 'lr.w' || op === 'sc.w' || op.startsWith('amo')) return isa.a;
-  if (op === 'fence.i') return isa.zifencei;
-  return true;
+  const e = extensionOf(op);
+  return e === null || isa[e];
 }
 
 /** CSR numbers of the Zicntr counters visible to user mode (cycle, time, instret and halves). */

@@ -3,8 +3,8 @@
  * commit. Every guest behaviour ends in a defined state: retire, trap, or wait (STEP-TOTAL).
  */
 import { type Core, refreshLines } from './core.js';
-import { accessFault, inRam, misalignedFault, physRead, physWrite, resolve, type Fault } from './access.js';
-import { opEnabled, isZicntrCsr } from './isa-string.js';
+import { accessFault, inRam, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
+import { extensionOf, type Extension, isZicntrCsr } from './isa-string.js';
 import { decode } from '../isa/decode.js';
 import type { Inst, Op } from '../isa/inst.js';
 import { SEMANTICS, type Semantics } from '../hart/semantics.js';
@@ -20,7 +20,7 @@ import { HTIF_SETTLE } from '../devices/htif.js';
 import { amoResult } from '../hart/amo.js';
 import { newRecord } from './commit-record.js';
 
-interface Decoded { inst: Inst; sem: Semantics<Op> }
+interface Decoded { inst: Inst; sem: Semantics<Op>; ext: Extension | null }
 const DECODED = new Map<number, Decoded>();
 const DECODE_CACHE_LIMIT = 1 << 16;
 
@@ -30,7 +30,7 @@ export function decodeCached(word: number): Decoded {
   if (d === undefined) {
     if (DECODED.size >= DECODE_CACHE_LIMIT) DECODED.clear();
     const inst = decode(word);
-    d = { inst, sem: SEMANTICS[inst.op] as Semantics<Op> };
+    d = { inst, sem: SEMANTICS[inst.op] as Semantics<Op>, ext: extensionOf(inst.op) };
     DECODED.set(word, d);
   }
   return d;
@@ -236,6 +236,11 @@ function commit(c: Core, o: Outcome, word: number): void {
 
 /** Fetch the instruction word at pc: translation, PMP and PMA for an execute access. */
 function fetch(c: Core, pc: number): number | Fault {
+  // Fast path with the same result: M-mode fetches are untranslated, and PMP cannot deny them
+  // unless some entry is locked.
+  if (c.hart.priv === PRV_M && !pmpTable(c).anyLocked) {
+    return inRam(c, pc, 4) ? readLE(c.mem.view, pc, 4) : accessFault('x', pc);
+  }
   const pieces = resolve(c, pc, 4, 'x');
   if (!Array.isArray(pieces)) return pieces;
   const [pa] = pieces[0]!;
@@ -266,7 +271,7 @@ export function stepHart(c: Core): void {
   if (typeof w !== 'number') return fault(c, w);
   if (c.rec) c.rec.word = w;
   const d = decodeCached(w);
-  if (!opEnabled(c.isa, d.inst.op)) return trap(c, EXC.ILLEGAL, w);
+  if (d.ext !== null && !c.isa[d.ext]) return trap(c, EXC.ILLEGAL, w);
   commit(c, d.sem(d.inst as never, h.pc, h.x), w);
   if (c.htifLow || c.htifHigh || c.htif.settle > 0) htifAfterStep(c);
 }

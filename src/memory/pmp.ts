@@ -61,6 +61,27 @@ export function pmpRange(cfg: readonly number[], addr: readonly number[], i: num
   }
 }
 
+/** The active entries of a PMP configuration, in priority order, with their byte ranges. */
+export interface PmpTable {
+  /** [lo, hi, cfg] per active (non-OFF, non-empty) entry. */
+  readonly entries: ReadonlyArray<readonly [number, number, number]>;
+  /** Number of implemented entries (0 means PMP is absent). */
+  readonly implemented: number;
+  /** Some active entry is locked (so PMP also constrains M-mode). */
+  readonly anyLocked: boolean;
+}
+
+/** Precompute the ranges of every active entry (the CSR arrays are copy-on-write, so a table stays valid until they change). */
+export function compilePmp(cfg: readonly number[], addr: readonly number[], entries: number, g: number): PmpTable {
+  const out: Array<readonly [number, number, number]> = [];
+  for (let i = 0; i < entries; i++) {
+    const r = pmpRange(cfg, addr, i, g);
+    // An empty TOR range matches nothing, so it cannot shadow later entries.
+    if (r !== null && r[0] < r[1]) out.push([r[0], r[1], cfg[i]!]);
+  }
+  return { entries: out, implemented: entries, anyLocked: out.some((e) => (e[2] & PMP_L) !== 0) };
+}
+
 /**
  * PMP-MATCH-1 (§3.7.1 "Priority and Matching Logic"): the lowest-numbered entry that matches any byte
  * of the access decides. The access must lie wholly inside it, else it fails. With no match,
@@ -68,21 +89,20 @@ export function pmpRange(cfg: readonly number[], addr: readonly number[], i: num
  * PMP-LOCK-2: unlocked entries do not apply to M-mode; locked ones do.
  * `effPriv` is the effective privilege (MPRV applied by the caller).
  */
-export function pmpCheck(
-  cfg: readonly number[], addr: readonly number[], entries: number, g: number,
-  pa: number, size: number, access: Access, effPriv: number,
-): boolean {
-  for (let i = 0; i < entries; i++) {
-    const r = pmpRange(cfg, addr, i, g);
-    if (r === null) continue;
-    const [lo, hi] = r;
-    if (lo >= hi) continue; // an empty TOR range matches nothing
+export function pmpAllowsTable(t: PmpTable, pa: number, size: number, access: Access, effPriv: number): boolean {
+  if (effPriv === 3 && !t.anyLocked) return true;
+  const bit = access === 'r' ? PMP_R : access === 'w' ? PMP_W : PMP_X;
+  for (const [lo, hi, c] of t.entries) {
     if (pa + size <= lo || pa >= hi) continue;
     if (pa < lo || pa + size > hi) return false;
-    const c = cfg[i]!;
     if (effPriv === 3 && (c & PMP_L) === 0) return true;
-    const bit = access === 'r' ? PMP_R : access === 'w' ? PMP_W : PMP_X;
     return (c & bit) !== 0;
   }
-  return effPriv === 3 || entries === 0;
+  return effPriv === 3 || t.implemented === 0;
 }
+
+/** PMP-MATCH-1 from the raw CSR values (compiles the table first). */
+export const pmpCheck = (
+  cfg: readonly number[], addr: readonly number[], entries: number, g: number,
+  pa: number, size: number, access: Access, effPriv: number,
+): boolean => pmpAllowsTable(compilePmp(cfg, addr, entries, g), pa, size, access, effPriv);
