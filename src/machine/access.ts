@@ -6,7 +6,6 @@ import { type Core, refreshLines, timeOf } from './core.js';
 import { EXC, MSTATUS } from '../hart/csr-bits.js';
 import { PRV_M, PRV_S } from '../hart/state.js';
 import { type Access, compilePmp, pmpAllowsTable, type PmpTable } from '../memory/pmp.js';
-import { readLE } from '../memory/store.js';
 import { walkSv32 } from '../translation/sv32.js';
 import { mmioRead, mmioWrite } from '../devices/platform.js';
 
@@ -73,7 +72,7 @@ export function translate(c: Core, va: number, acc: Access): PaResult {
     mxr: (h.csr.mstatus & MSTATUS.MXR) !== 0,
     ad: c.config.adUpdate,
     // XLATE-PTE-PMP: page-table reads are implicit S-mode accesses checked by PMA and PMP (§3.7.1).
-    readPte: (pa) => (inRam(c, pa, 4) && pmpAllows(c, pa, 4, 'r', PRV_S) ? readLE(c.mem.view, pa, 4) : null),
+    readPte: (pa) => (inRam(c, pa, 4) && pmpAllows(c, pa, 4, 'r', PRV_S) ? c.mem.read(pa, 4) : null),
   }, va >>> 0, acc);
   if (!r.ok) return r.fault === 'page' ? pageFault(acc, va) : accessFault(acc, va);
   if (r.update !== null) {
@@ -107,7 +106,7 @@ export function resolve(c: Core, va: number, size: number, acc: Access): Array<[
 export function physRead(c: Core, pieces: Array<[number, number]>, size: number): number | null {
   if (pieces.length === 1) {
     const [pa, n] = pieces[0]!;
-    if (inRam(c, pa, n)) return readLE(c.mem.view, pa, n);
+    if (inRam(c, pa, n)) return c.mem.read(pa, n);
     const e = mmioRead(c.config, c.dev, pa, n, timeOf(c));
     if (e === null) return null;
     c.dev = e.dev;
@@ -118,7 +117,7 @@ export function physRead(c: Core, pieces: Array<[number, number]>, size: number)
   if (!pieces.every(([pa, n]) => inRam(c, pa, n))) return null;
   let v = 0, shift = 0;
   for (const [pa, n] of pieces) {
-    for (let k = 0; k < n; k++, shift += 8) v += readLE(c.mem.view, pa + k, 1) * 2 ** shift;
+    for (let k = 0; k < n; k++, shift += 8) v += c.mem.read(pa + k, 1) * 2 ** shift;
   }
   return size === 4 ? v >>> 0 : v;
 }

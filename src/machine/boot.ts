@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type Either, left, right, isLeft } from 'fp-ts/lib/Either.js';
 import { type Config, DEFAULT_CONFIG, decodeConfig } from './config.js';
-import { parseIsa } from './isa-string.js';
+import { parseIsa, type IsaSet } from './isa-string.js';
 import { createMachine, type Image, type Machine } from './machine.js';
 import { loadElfFile } from '../formats/elf.js';
 
@@ -36,8 +36,15 @@ export function readConfig(path: string | undefined): Either<string, Config> {
   return r.ok ? right(r.config) : left(`${path}: ${r.error}`);
 }
 
-/** A machine at reset with the kernel ELF loaded, per BOOT-1. */
-export function boot(spec: BootSpec): Either<string, { machine: Machine; symbols: Map<string, number> }> {
+export interface Loaded {
+  config: Config;
+  isa: IsaSet;
+  image: Image;
+  symbols: Map<string, number>;
+}
+
+/** BOOT-1: decode the config and ISA and load the kernel ELF, without building a machine yet. */
+export function loadProgram(spec: BootSpec): Either<string, Loaded> {
   const cfg = readConfig(spec.configPath);
   if (isLeft(cfg)) return cfg;
   const config = spec.isa !== undefined ? { ...cfg.right, isa: spec.isa } : cfg.right;
@@ -45,6 +52,13 @@ export function boot(spec: BootSpec): Either<string, { machine: Machine; symbols
   if (!isa.ok) return left(isa.error);
   const loaded = loadElfFile(spec.kernel, config);
   if (isLeft(loaded)) return left(`${spec.kernel}: ${loaded.left}`);
-  const image: Image = loaded.right.image;
-  return right({ machine: createMachine(config, isa.isa, image, 0, spec.input), symbols: loaded.right.elf.symbols });
+  return right({ config, isa: isa.isa, image: loaded.right.image, symbols: loaded.right.elf.symbols });
+}
+
+/** A machine at reset with the kernel ELF loaded, per BOOT-1. */
+export function boot(spec: BootSpec): Either<string, { machine: Machine; symbols: Map<string, number> }> {
+  const l = loadProgram(spec);
+  if (isLeft(l)) return l;
+  const { config, isa, image, symbols } = l.right;
+  return right({ machine: createMachine(config, isa, image, 0, spec.input), symbols });
 }

@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { IsaSet } from './isa-string.js';
 import type { Halt, Machine } from './machine.js';
 import { cloneHart, type HartState } from '../hart/state.js';
-import { MemWriter, newOwner } from '../memory/store.js';
+import { MemWriter, newOwner, type PhysMem } from '../memory/store.js';
 import type { HtifState } from '../devices/htif.js';
 import { type Devices, lines, nextTimerEvent } from '../devices/platform.js';
 import type { Time } from '../devices/time.js';
@@ -21,7 +21,7 @@ export interface Core {
   harts: HartState[];
   /** The hart being stepped. */
   hart: HartState;
-  mem: MemWriter;
+  mem: PhysMem;
   htif: HtifState;
   dev: Devices;
   /** mtime, as mutable halves (the machine value holds it as a `Time`). */
@@ -72,6 +72,8 @@ export function refreshLines(c: Core): void {
 
 /** An immutable machine with the working copy's contents; the core stays usable afterwards. */
 export function freeze(c: Core): Machine {
+  // Only a core made by `thaw` owns a persistent memory to freeze (a VMM's view of guest RAM does not).
+  if (!(c.mem instanceof MemWriter)) throw new Error('freeze: this core does not own its memory');
   return {
     config: c.config, isa: c.isa, harts: c.harts.map(cloneHart), mem: c.mem.freeze(),
     htif: c.htif, dev: c.dev, time: timeOf(c), out: c.out, halt: c.halt,

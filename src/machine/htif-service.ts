@@ -1,15 +1,14 @@
 /** The host side of HTIF (DEV-HTIF-*): take the command in tohost, act on it, clear tohost. */
 import type { Core } from './core.js';
 import { ENOSYS, htifCommand, SYS_EXIT, SYS_WRITE } from '../devices/htif.js';
-import { readLE } from '../memory/store.js';
 import { inRam } from './access.js';
 
-const read32 = (c: Core, pa: number): number => (inRam(c, pa, 4) ? readLE(c.mem.view, pa, 4) : 0);
+const read32 = (c: Core, pa: number): number => (inRam(c, pa, 4) ? c.mem.read(pa, 4) : 0);
 
 /** Bytes [addr, addr + len) of RAM as latin1 text (stops at the end of RAM). */
 function ramText(c: Core, addr: number, len: number): string {
   let s = '';
-  for (let k = 0; k < len && inRam(c, addr + k, 1); k++) s += String.fromCharCode(readLE(c.mem.view, addr + k, 1));
+  for (let k = 0; k < len && inRam(c, addr + k, 1); k++) s += String.fromCharCode(c.mem.read(addr + k, 1));
   return s;
 }
 

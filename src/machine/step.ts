@@ -14,7 +14,6 @@ import { csrAccess, csrRead, csrReadForRmw, csrWrite, type CsrEnv } from '../har
 import { mret, sret, takeTrap } from '../hart/trap.js';
 import { pendingInterrupt } from '../hart/interrupts.js';
 import { PRV_M, PRV_S, PRV_U } from '../hart/state.js';
-import { readLE } from '../memory/store.js';
 import { htifService } from './htif-service.js';
 import { HTIF_SETTLE } from '../devices/htif.js';
 import { amoResult } from '../hart/amo.js';
@@ -134,7 +133,7 @@ function atomic(c: Core, o: Extract<Outcome, { k: 'lr' | 'sc' | 'amo' }>): void 
   if (typeof pa !== 'number') return fault(c, pa);
   if (o.k === 'lr') {
     // ISA-A-LR: LR.W loads and registers a reservation on the physical word.
-    const v = readLE(c.mem.view, pa, 4);
+    const v = c.mem.read(pa, 4);
     h.reservation = pa;
     if (c.rec) c.rec.mem.push({ op: 'r', addr: o.addr, size: 4, value: v });
     writeRd(c, o.rd, v | 0);
@@ -151,7 +150,7 @@ function atomic(c: Core, o: Extract<Outcome, { k: 'lr' | 'sc' | 'amo' }>): void 
     writeRd(c, o.rd, ok ? 0 : 1);
   } else {
     // ISA-A-AMO: rd gets the old value; memory gets op(old, rs2), as one indivisible step.
-    const old = readLE(c.mem.view, pa, 4);
+    const old = c.mem.read(pa, 4);
     const nv = amoResult(o.op, old | 0, o.v) >>> 0;
     c.mem.writeLE(pa, 4, nv);
     storeHits(c, [[pa, 4]]);
@@ -239,14 +238,14 @@ function fetch(c: Core, pc: number): number | Fault {
   // Fast path with the same result: M-mode fetches are untranslated, and PMP cannot deny them
   // unless some entry is locked.
   if (c.hart.priv === PRV_M && !pmpTable(c).anyLocked) {
-    return inRam(c, pc, 4) ? readLE(c.mem.view, pc, 4) : accessFault('x', pc);
+    return inRam(c, pc, 4) ? c.mem.read(pc, 4) : accessFault('x', pc);
   }
   const pieces = resolve(c, pc, 4, 'x');
   if (!Array.isArray(pieces)) return pieces;
   const [pa] = pieces[0]!;
   // PMA-EXEC: only RAM is executable; fetching from a device region or a hole is an access fault.
   if (!inRam(c, pa, 4)) return accessFault('x', pc);
-  return readLE(c.mem.view, pa, 4);
+  return c.mem.read(pa, 4);
 }
 
 /** WFI-1: a waiting hart resumes when some interrupt is pending and enabled in mie (§3.3.3). */

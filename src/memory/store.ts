@@ -61,7 +61,15 @@ export function readLE(m: MemStore, off: number, size: number): number {
  * mutate owned ones in place. `freeze()` returns the resulting persistent value; the writer must not
  * be used after that unless a new owner token is taken (see `MemWriter.fork`).
  */
-export class MemWriter {
+/** Byte-addressed physical memory as the commit stage uses it (MemWriter, or a VMM's view of guest RAM). */
+export interface PhysMem {
+  /** Read `size` (1, 2 or 4) little-endian bytes, unsigned. */
+  read(pa: number, size: number): number;
+  writeLE(pa: number, size: number, v: number): void;
+  writeByte(pa: number, v: number): void;
+}
+
+export class MemWriter implements PhysMem {
   private root: Root;
   /** The current contents as a store value (replaced whenever the root node is). */
   view: MemStore;
@@ -94,6 +102,8 @@ export class MemWriter {
     }
     return l.data;
   }
+
+  read(off: number, size: number): number { return readLE(this.view, off, size); }
 
   writeByte(off: number, v: number): void { this.leafForWrite(off)[off & CHUNK_MASK] = v; }
 
@@ -141,3 +151,22 @@ export function* chunkOffsets(m: MemStore): Generator<number> {
 
 /** Bytes of one chunk (zeros if untouched). */
 export const chunkAt = (m: MemStore, off: number): Uint8Array => leafOf(m, off);
+
+/**
+ * MEM-REBASE: a store whose bytes at [to, to + size) are this store's bytes at [from, from + size)
+ * and which is zero elsewhere; chunks are shared, not copied. `from`, `to` and `size` must be
+ * chunk aligned. Used to observe a VM's guest-physical memory inside host memory.
+ */
+export function rebase(m: MemStore, from: number, to: number, size: number): MemStore {
+  const root: Root = { owner: newOwner(), kids: new Array<L1 | undefined>(FAN) };
+  const owner = root.owner;
+  for (const off of chunkOffsets(m)) {
+    if (off < from || off >= from + size) continue;
+    const leaf = m.root.kids[idx0(off)]!.kids[idx1(off)]!.kids[idx2(off)]!;
+    const t = off - from + to;
+    const n1 = (root.kids[idx0(t)] ??= { owner, kids: new Array<L2 | undefined>(FAN) });
+    const n2 = (n1.kids[idx1(t)] ??= { owner, kids: new Array<Leaf | undefined>(FAN) });
+    n2.kids[idx2(t)] = { owner: 0, data: leaf.data };
+  }
+  return { root };
+}
