@@ -7,6 +7,7 @@ import { EXC, MSTATUS } from '../hart/csr-bits.js';
 import { PRV_M, PRV_S } from '../hart/state.js';
 import { type Access, compilePmp, pmpAllowsTable, type PmpTable } from '../memory/pmp.js';
 import { walkSv32 } from '../translation/sv32.js';
+import { tlbFill, tlbLookup } from './tlb.js';
 import { mmioRead, mmioWrite } from '../devices/platform.js';
 
 export type Fault = { cause: number; tval: number };
@@ -60,7 +61,7 @@ export const pmpAllows = (c: Core, pa: number, size: number, acc: Access, priv: 
  * XLATE-1: translate one virtual address for an access that stays within a page, applying the A/D
  * update of the walk when the policy is hardware update. Returns a physical address or a fault.
  */
-export function translate(c: Core, va: number, acc: Access): PaResult {
+export function translate(c: Core, va: number, acc: Access, ptes?: number[]): PaResult {
   const priv = effectivePriv(c, acc);
   const satp = c.hart.csr.satp;
   if (priv === PRV_M || (satp >>> 31) === 0) return va >>> 0;
@@ -72,13 +73,18 @@ export function translate(c: Core, va: number, acc: Access): PaResult {
     mxr: (h.csr.mstatus & MSTATUS.MXR) !== 0,
     ad: c.config.adUpdate,
     // XLATE-PTE-PMP: page-table reads are implicit S-mode accesses checked by PMA and PMP (§3.7.1).
-    readPte: (pa) => (inRam(c, pa, 4) && pmpAllows(c, pa, 4, 'r', PRV_S) ? c.mem.read(pa, 4) : null),
+    readPte: (pa) => {
+      if (!inRam(c, pa, 4) || !pmpAllows(c, pa, 4, 'r', PRV_S)) return null;
+      ptes?.push(Math.floor(pa / 4096));
+      return c.mem.read(pa, 4);
+    },
   }, va >>> 0, acc);
   if (!r.ok) return r.fault === 'page' ? pageFault(acc, va) : accessFault(acc, va);
   if (r.update !== null) {
     // XLATE-AD-2: the A/D update is a store to the PTE and must pass PMA and PMP as one.
     if (!inRam(c, r.pteAddr, 4) || !pmpAllows(c, r.pteAddr, 4, 'w', PRV_S)) return accessFault(acc, va);
     c.mem.writeLE(r.pteAddr, 4, r.update);
+    if (ptes) ptes.length = 0; // a walk with a side effect is not cached
   }
   return r.pa;
 }
@@ -94,9 +100,14 @@ export function resolve(c: Core, va: number, size: number, acc: Access): Array<[
   const pieces: Array<[number, number]> = size <= first ? [[va >>> 0, size]] : [[va >>> 0, first], [(va + first) >>> 0, size - first]];
   const out: Array<[number, number]> = [];
   for (const [pva, n] of pieces) {
-    const pa = translate(c, pva, acc);
+    const hit = tlbLookup(c, pva, acc, priv);
+    if (hit >= 0) { out.push([hit, n]); continue; }
+    const ptes: number[] = [];
+    const pa = translate(c, pva, acc, ptes);
     if (typeof pa !== 'number') return pa;
     if (!pmpAllows(c, pa, n, acc, priv)) return accessFault(acc, pva);
+    // ENG-TLB-1: cache only walks without side effects whose whole page passes PMP.
+    if (ptes.length > 0 && pmpAllows(c, pa - (pa & 0xfff), 4096, acc, priv)) tlbFill(c, pva, acc, priv, pa, ptes);
     out.push([pa, n]);
   }
   return out;

@@ -14,6 +14,7 @@ import { type Devices, lines, nextTimerEvent } from '../devices/platform.js';
 import type { Time } from '../devices/time.js';
 import type { CommitRecord } from './commit-record.js';
 import type { PmpTable } from '../memory/pmp.js';
+import { newTlb, type Tlb } from './tlb.js';
 
 export interface Core {
   readonly config: Config;
@@ -38,6 +39,8 @@ export interface Core {
   htifHigh: boolean;
   /** The last compiled PMP table and the CSR arrays it was compiled from (a cache). */
   pmpLast: { cfg: readonly number[]; addr: readonly number[]; table: PmpTable } | null;
+  /** The exact translation cache (null: not used). */
+  tlb: Tlb | null;
   /** When set, the commit stage fills in a record of what the instruction did. */
   rec: CommitRecord | null;
 }
@@ -49,7 +52,7 @@ export function thaw(m: Machine): Core {
     config: m.config, isa: m.isa, harts, hart: harts[0]!,
     mem: new MemWriter(m.mem, newOwner()),
     htif: m.htif, dev: m.dev, timeLo: m.time.lo, timeHi: m.time.hi,
-    lines: [], wakeLo: 0, wakeHi: 0, out: m.out, halt: m.halt, rec: null, htifLow: false, htifHigh: false, pmpLast: null,
+    lines: [], wakeLo: 0, wakeHi: 0, out: m.out, halt: m.halt, rec: null, htifLow: false, htifHigh: false, pmpLast: null, tlb: newTlb(),
   };
   refreshLines(c);
   return c;

@@ -3,7 +3,8 @@
  * commit. Every guest behaviour ends in a defined state: retire, trap, or wait (STEP-TOTAL).
  */
 import { type Core, refreshLines } from './core.js';
-import { accessFault, inRam, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
+import { accessFault, effectivePriv, inRam, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
+import { tlbLookup } from './tlb.js';
 import { extensionOf, type Extension, isZicntrCsr } from './isa-string.js';
 import { decode } from '../isa/decode.js';
 import type { Inst, Op } from '../isa/inst.js';
@@ -78,28 +79,43 @@ const misaligned = (c: Core, addr: number, size: number, atomic: boolean): boole
 
 /** ISA-A-RES: any store that overlaps the reserved word invalidates the reservation. */
 function storeHits(c: Core, pieces: Array<[number, number]>): void {
-  for (const h of c.harts) {
-    if (h.reservation < 0) continue;
-    for (const [pa, n] of pieces) if (pa < h.reservation + 4 && pa + n > h.reservation) h.reservation = -1;
-  }
-  htifWatch(c, pieces);
+  for (const [pa, n] of pieces) storeHit(c, pa, n);
 }
 
-/** DEV-HTIF-2: note stores to tohost's low and high words. */
-function htifWatch(c: Core, pieces: Array<[number, number]>): void {
+function storeHit(c: Core, pa: number, n: number): void {
+  const hs = c.harts;
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!;
+    if (h.reservation >= 0 && pa < h.reservation + 4 && pa + n > h.reservation) h.reservation = -1;
+  }
+  // DEV-HTIF-2: note stores to tohost's low and high words.
   const t = c.htif.tohost;
   if (t < 0) return;
-  for (const [pa, n] of pieces) {
-    if (pa < t + 4 && pa + n > t) c.htifLow = true;
-    if (pa < t + 8 && pa + n > t + 4) c.htifHigh = true;
-  }
+  if (pa < t + 4 && pa + n > t) c.htifLow = true;
+  if (pa < t + 8 && pa + n > t + 4) c.htifHigh = true;
+}
+
+/**
+ * Fast path with the same result as `resolve`: the physical address of an access that stays in one
+ * page and needs no walk (M-mode without locked PMP entries) or hits the translation cache; -1 otherwise.
+ */
+function quickPa(c: Core, va: number, size: number, acc: 'r' | 'w' | 'x'): number {
+  if ((va & 0xfff) + size > 4096) return -1;
+  const priv = acc === 'x' ? c.hart.priv : effectivePriv(c, acc);
+  if (priv === PRV_M) return pmpTable(c).anyLocked ? -1 : va >>> 0;
+  return tlbLookup(c, va, acc, priv);
 }
 
 function load(c: Core, o: Extract<Outcome, { k: 'load' }>): void {
   if (misaligned(c, o.addr, o.size, false)) return fault(c, misalignedFault('r', o.addr));
-  const pieces = resolve(c, o.addr, o.size, 'r');
-  if (!Array.isArray(pieces)) return fault(c, pieces);
-  const raw = physRead(c, pieces, o.size);
+  const q = quickPa(c, o.addr, o.size, 'r');
+  let raw: number | null;
+  if (q >= 0 && inRam(c, q, o.size)) raw = c.mem.read(q, o.size);
+  else {
+    const pieces = resolve(c, o.addr, o.size, 'r');
+    if (!Array.isArray(pieces)) return fault(c, pieces);
+    raw = physRead(c, pieces, o.size);
+  }
   if (raw === null) return fault(c, accessFault('r', o.addr));
   const v = o.signed ? (o.size === 1 ? (raw << 24) >> 24 : o.size === 2 ? (raw << 16) >> 16 : raw | 0) : raw;
   if (c.rec) c.rec.mem.push({ op: 'r', addr: o.addr, size: o.size, value: raw });
@@ -109,11 +125,17 @@ function load(c: Core, o: Extract<Outcome, { k: 'load' }>): void {
 
 function store(c: Core, o: Extract<Outcome, { k: 'store' }>): void {
   if (misaligned(c, o.addr, o.size, false)) return fault(c, misalignedFault('w', o.addr));
-  const pieces = resolve(c, o.addr, o.size, 'w');
-  if (!Array.isArray(pieces)) return fault(c, pieces);
   const v = o.size === 4 ? o.v >>> 0 : o.v & (o.size === 2 ? 0xffff : 0xff);
-  if (!physWrite(c, pieces, v)) return fault(c, accessFault('w', o.addr));
-  storeHits(c, pieces);
+  const q = quickPa(c, o.addr, o.size, 'w');
+  if (q >= 0 && inRam(c, q, o.size)) {
+    c.mem.writeLE(q, o.size, v);
+    storeHit(c, q, o.size);
+  } else {
+    const pieces = resolve(c, o.addr, o.size, 'w');
+    if (!Array.isArray(pieces)) return fault(c, pieces);
+    if (!physWrite(c, pieces, v)) return fault(c, accessFault('w', o.addr));
+    storeHits(c, pieces);
+  }
   if (c.rec) c.rec.mem.push({ op: 'w', addr: o.addr, size: o.size, value: v });
   advance(c);
 }
@@ -235,11 +257,8 @@ function commit(c: Core, o: Outcome, word: number): void {
 
 /** Fetch the instruction word at pc: translation, PMP and PMA for an execute access. */
 function fetch(c: Core, pc: number): number | Fault {
-  // Fast path with the same result: M-mode fetches are untranslated, and PMP cannot deny them
-  // unless some entry is locked.
-  if (c.hart.priv === PRV_M && !pmpTable(c).anyLocked) {
-    return inRam(c, pc, 4) ? c.mem.read(pc, 4) : accessFault('x', pc);
-  }
+  const q = quickPa(c, pc, 4, 'x');
+  if (q >= 0) return inRam(c, q, 4) ? c.mem.read(q, 4) : accessFault('x', pc);
   const pieces = resolve(c, pc, 4, 'x');
   if (!Array.isArray(pieces)) return pieces;
   const [pa] = pieces[0]!;

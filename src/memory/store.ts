@@ -73,6 +73,9 @@ export class MemWriter implements PhysMem {
   private root: Root;
   /** The current contents as a store value (replaced whenever the root node is). */
   view: MemStore;
+  /** 4 KiB page numbers whose writes must be noticed (by a translation cache), and whether one was written. */
+  watch: Set<number> | null = null;
+  watchHit = false;
   constructor(base: MemStore, private owner: number) {
     this.root = base.root;
     this.view = base;
@@ -90,6 +93,7 @@ export class MemWriter implements PhysMem {
   }
 
   private leafForWrite(off: number): Uint8Array {
+    if (this.watch !== null && this.watch.has(Math.floor(off / 4096))) this.watchHit = true;
     const root = this.own(this.root);
     if (root !== this.root) { this.root = root; this.view = { root }; }
     const i0 = idx0(off), i1 = idx1(off), i2 = idx2(off);
