@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readManifest, runGuest } from '../src/cli/conformance.js';
+import { ENGINES, readManifest, runGuest } from '../src/cli/conformance.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const manifest = readManifest();
@@ -16,11 +16,14 @@ describe('guests', () => {
     expect(typeof manifest).not.toBe('string');
   });
   for (const g of typeof manifest === 'string' ? [] : manifest) {
-    it(`CONF-GUEST-1: ${g.name} passes natively`, () => {
-      // Falsified if the guest's self-checks fail, its output differs, or it does not halt.
-      const r = runGuest(g);
-      expect(r.ok, r.detail).toBe(true);
-    });
+    for (const e of ENGINES) {
+      it(`CONF-GUEST-1, PG-EQUIV-GUESTS: ${g.name} passes on ${e}`, () => {
+        // Falsified if the guest's self-checks fail, its output differs from the manifest (the
+        // native transcript), or it does not halt — natively or in a VM.
+        const r = runGuest(g, e);
+        expect(r.ok, r.detail).toBe(true);
+      }, 300_000);
+    }
   }
 
   it.skipIf(!hasGcc)('CONF-GUEST-2: rebuilding the guests reproduces the committed ELFs byte for byte', () => {

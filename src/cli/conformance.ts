@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { boot } from '../machine/boot.js';
+import { loadProgram, type Loaded } from '../machine/boot.js';
+import { createMachine, type Machine } from '../machine/machine.js';
+import { createVmm, vmmRun } from '../vmm/vmm.js';
 import { run } from '../engines/reference.js';
 import { EXIT } from './exit-codes.js';
 import { formatErrors } from '../formats/errors.js';
@@ -37,21 +39,40 @@ export function readManifest(): GuestEntry[] | string {
   }
 }
 
-export interface GuestResult { name: string; ok: boolean; detail: string; steps: number; ms: number }
+export interface GuestResult { name: string; engine: Engine; ok: boolean; detail: string; steps: number; ms: number }
+export type Engine = 'reference' | 'trap-emulate';
+export const ENGINES: readonly Engine[] = ['reference', 'trap-emulate'];
 
-/** Run one manifest guest natively and compare exit code and output with the manifest. */
-export function runGuest(g: GuestEntry): GuestResult {
+/** What a run ended with, engine-independently. */
+interface Outcome { halt: Machine['halt']; out: string; steps: number; extra: string }
+
+function runOn(engine: Engine, l: Loaded, maxSteps: number): Outcome | string {
+  if (engine === 'reference') {
+    const r = run(createMachine(l.config, l.isa, l.image), { maxSteps });
+    return { halt: r.machine.halt, out: r.machine.out, steps: r.steps, extra: '' };
+  }
+  const w = createVmm([{ name: 'guest', ...l }]);
+  if (typeof w === 'string') return w;
+  const steps = vmmRun(w, maxSteps);
+  const vm = w.vms[0]!;
+  const total = vm.stats.direct + vm.stats.interpreted;
+  return { halt: vm.core.halt, out: vm.core.out, steps, extra: `, ${((100 * vm.stats.direct) / Math.max(1, total)).toFixed(2)}% direct` };
+}
+
+/** CONF-GUEST-1: run one manifest guest on an engine and compare exit code and output with the manifest. */
+export function runGuest(g: GuestEntry, engine: Engine = 'reference'): GuestResult {
   const t0 = performance.now();
-  const b = boot({ kernel: join(repoRoot(), g.elf), configPath: g.config === undefined ? undefined : join(repoRoot(), g.config) });
-  if (isLeft(b)) return { name: g.name, ok: false, detail: b.left, steps: 0, ms: 0 };
-  const r = run(b.right.machine, { maxSteps: g.maxSteps ?? 100_000_000 });
-  const m = r.machine;
+  const fail = (detail: string, steps = 0): GuestResult => ({ name: g.name, engine, ok: false, detail, steps, ms: performance.now() - t0 });
+  const l = loadProgram({ kernel: join(repoRoot(), g.elf), configPath: g.config === undefined ? undefined : join(repoRoot(), g.config) });
+  if (isLeft(l)) return fail(l.left);
+  const r = runOn(engine, l.right, g.maxSteps ?? 100_000_000);
+  if (typeof r === 'string') return fail(r);
   const ms = performance.now() - t0;
-  if (m.halt === null) return { name: g.name, ok: false, detail: `no halt after ${r.steps} steps`, steps: r.steps, ms };
-  const code = m.halt.reason === 'exit' ? m.halt.code : -1;
-  if (code !== g.exit) return { name: g.name, ok: false, detail: `exit ${code}, expected ${g.exit}`, steps: r.steps, ms };
-  if (g.stdout !== undefined && m.out !== g.stdout) return { name: g.name, ok: false, detail: `output ${JSON.stringify(m.out.slice(0, 60))} differs`, steps: r.steps, ms };
-  return { name: g.name, ok: true, detail: `exit ${code}`, steps: r.steps, ms };
+  if (r.halt === null) return fail(`no halt after ${r.steps} steps`, r.steps);
+  const code = r.halt.reason === 'exit' ? r.halt.code : -1;
+  if (code !== g.exit) return fail(`exit ${code}, expected ${g.exit}`, r.steps);
+  if (g.stdout !== undefined && r.out !== g.stdout) return fail(`output ${JSON.stringify(r.out.slice(0, 60))} differs`, r.steps);
+  return { name: g.name, engine, ok: true, detail: `exit ${code}${r.extra}`, steps: r.steps, ms };
 }
 
 export function table(rows: string[][]): string {
@@ -68,14 +89,16 @@ export async function conformanceCommand(argv: readonly string[]): Promise<numbe
   const bar = progress('conformance');
   const results: GuestResult[] = [];
   for (const g of guests) {
-    bar.update(g.name);
-    results.push(runGuest(g));
-    await new Promise((res) => setImmediate(res));
+    for (const e of ENGINES) {
+      bar.update(`${g.name} (${e})`);
+      results.push(runGuest(g, e));
+      await new Promise((res) => setImmediate(res));
+    }
   }
   bar.done();
   const rows = [['guest', 'engine', 'result', 'steps', 'MIPS', 'detail']];
   for (const r of results) {
-    rows.push([r.name, 'reference', r.ok ? 'PASS' : 'FAIL', String(r.steps), r.ms > 0 ? (r.steps / r.ms / 1000).toFixed(2) : '-', r.detail]);
+    rows.push([r.name, r.engine, r.ok ? 'PASS' : 'FAIL', String(r.steps), r.ms > 0 ? (r.steps / r.ms / 1000).toFixed(2) : '-', r.detail]);
   }
   const failed = results.filter((r) => !r.ok).length;
   process.stdout.write(`${table(rows)}\n\n${results.length - failed} passed, ${failed} failed\n`);

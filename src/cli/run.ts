@@ -8,6 +8,7 @@ import { EXIT, guestStatus } from './exit-codes.js';
 import { bool, num, parseArgs, str } from './args.js';
 import type { Machine } from '../machine/machine.js';
 import { progress } from './progress.js';
+import { runVmm } from './run-vmm.js';
 
 export const RUN_HELP = `usage: popek run <elf> [options]
 
@@ -21,11 +22,19 @@ options:
   --log FILE         write the commit log to FILE instead of stderr (implies --log-commits)
   --config FILE      platform configuration (JSON; missing keys take the virt defaults)
   --input FILE       bytes for the UART receive queue (default: stdin when it is not a terminal)
+  --vmm trap-emulate run the program in a virtual machine of the trap-and-emulate VMM
+  --vms A.elf,B.elf  run several programs, each in its own VM (implies --vmm trap-emulate);
+                     each line of output is prefixed with [name]
+  --stats            with a VMM: print VMM entries by routine, shadow fills and flushes, and the
+                     share of guest steps executed directly, on stderr
 
 exit status: the guest's exit code (mod 256), 124 at the step limit, 125 on a reset request,
 2 for bad input (flags, ELF, config).`;
 
-const FLAGS = { isa: 'string', 'max-steps': 'uint', 'log-commits': 'bool', log: 'string', config: 'string', input: 'string', help: 'bool' } as const;
+const FLAGS = {
+  isa: 'string', 'max-steps': 'uint', 'log-commits': 'bool', log: 'string', config: 'string', input: 'string', help: 'bool',
+  vmm: 'string', vms: 'string', stats: 'bool',
+} as const;
 
 /** Read the UART input: a file, or stdin when piped (never blocks on a terminal). */
 function readInput(path: string | undefined): Uint8Array | string {
@@ -46,9 +55,19 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (!p.ok) { process.stderr.write(`popek run: ${p.error}\n`); return EXIT.BAD_INPUT; }
   const a = p.args;
   if (bool(a, 'help')) { process.stdout.write(RUN_HELP + '\n'); return EXIT.OK; }
-  if (a.positional.length !== 1) { process.stderr.write('popek run: expected exactly one ELF file (see popek run --help)\n'); return EXIT.BAD_INPUT; }
+  const vmm = str(a, 'vmm') ?? (str(a, 'vms') !== undefined ? 'trap-emulate' : undefined);
+  if (vmm !== undefined && vmm !== 'trap-emulate') { process.stderr.write(`popek run: --vmm "${vmm}": expected trap-emulate\n`); return EXIT.BAD_INPUT; }
+  const elfs = str(a, 'vms') !== undefined ? str(a, 'vms')!.split(',').filter((x) => x !== '') : a.positional;
+  if (str(a, 'vms') !== undefined ? a.positional.length !== 0 || elfs.length === 0 : elfs.length !== 1) {
+    process.stderr.write('popek run: expected exactly one ELF file, or --vms with a comma-separated list (see popek run --help)\n');
+    return EXIT.BAD_INPUT;
+  }
   const input = readInput(str(a, 'input'));
   if (typeof input === 'string') { process.stderr.write(`popek run: ${input}\n`); return EXIT.BAD_INPUT; }
+  if (vmm !== undefined) {
+    if (bool(a, 'log-commits') || str(a, 'log') !== undefined) { process.stderr.write('popek run: --log-commits is not available with --vmm\n'); return EXIT.BAD_INPUT; }
+    return runVmm(elfs, { configPath: str(a, 'config'), isa: str(a, 'isa'), input, maxSteps: num(a, 'max-steps') ?? Infinity, stats: bool(a, 'stats'), prefix: str(a, 'vms') !== undefined });
+  }
   const b = boot({ kernel: a.positional[0]!, configPath: str(a, 'config'), isa: str(a, 'isa'), input });
   if (isLeft(b)) { process.stderr.write(`popek run: ${b.left}\n`); return EXIT.BAD_INPUT; }
   const logPath = str(a, 'log');
