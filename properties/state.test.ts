@@ -18,7 +18,7 @@ import { DEFAULT_CONFIG, type Config } from '../src/machine/config.js';
 import { parseIsa } from '../src/machine/isa-string.js';
 import { run, step } from '../src/engines/reference.js';
 import type { CommitRecord } from '../src/machine/commit-record.js';
-import { chunkAt, chunkOffsets, readByte, readLE } from '../src/memory/store.js';
+import { chunkAt, chunkOffsets, readByte, readLE, withBytes } from '../src/memory/store.js';
 import { decodeCached } from '../src/machine/step.js';
 import { anyWord, nearValidWord, validWord } from './arbitraries/inst.js';
 import { runs } from './support/runs.js';
@@ -247,6 +247,79 @@ describe('STEP-PURE: step and run never mutate their input', () => {
       expect(chain.map(snap), prog(ws)).toEqual(before);
       expect(snap(r), `run vs fold:\n${prog(ws)}`).toEqual(before[before.length - 1]);
     }), { numRuns: runs(150) });
+  });
+});
+
+describe('STEP-PURE: run equals folding step under Sv32 with changing page tables', () => {
+  // Effective mode S/U through MPRV (code runs in M-mode, untranslated); loads, stores, AMOs and LR/SC
+  // go through a two-level Sv32 table whose PTEs, satp, SUM/MXR and MPP the program itself rewrites.
+  // Traps go to mtvec = the program start, whose prologue restores MPRV with MPP = S or U. The
+  // program's own stores are translated too, so the L0 table and the root table are reachable
+  // through fixed RW windows at VA + 0x4000 and VA + 0x5000 (L0 entries 4 and 5).
+  const ROOT = 0x80100000, L0 = 0x80101000, VA = 0x00400000, PA = 0x80020000;
+  const RW = 0xc7, RO = 0xc3, URW = 0xd7, NOAD = 0x07; // flags: V R W (U) A D
+  const pte = (k: number, f: number): number => ((((PA >>> 12) + k) << 10) | f) >>> 0;
+  const le = (v: number): Uint8Array => Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24);
+  const ld = fc.record({ op: fc.constantFrom('lw' as const, 'lb' as const, 'lhu' as const), rd: fc.integer({ min: 20, max: 23 }), rs1: fc.integer({ min: 5, max: 8 }), imm: fc.integer({ min: -6, max: 6 }) });
+  const st = fc.record({ op: fc.constantFrom('sw' as const, 'sh' as const, 'sb' as const), rs1: fc.integer({ min: 5, max: 8 }), rs2: fc.integer({ min: 20, max: 23 }), imm: fc.integer({ min: -6, max: 6 }) });
+  const ptw = fc.record({ op: fc.constant('sw' as const), rs1: fc.constant(9), rs2: fc.integer({ min: 10, max: 13 }), imm: fc.integer({ min: 0, max: 3 }).map((k) => 4 * k) });
+  const rootw = fc.record({ op: fc.constant('sw' as const), rs1: fc.constant(24), rs2: fc.constantFrom(0, 25), imm: fc.constant(4) });
+  const csr = fc.oneof(
+    fc.record({ op: fc.constantFrom('csrrw' as const), rd: fc.constant(0), rs1: fc.constantFrom(14, 0), csr: fc.constant(0x180) }),
+    fc.record({ op: fc.constantFrom('csrrs' as const, 'csrrc' as const), rd: fc.constant(0), rs1: fc.constantFrom(15, 17), csr: fc.constant(0x300) }),
+  );
+  const atom = fc.oneof(
+    fc.record({ op: fc.constantFrom('amoadd.w' as const, 'sc.w' as const), rd: fc.constant(21), rs1: fc.integer({ min: 26, max: 29 }), rs2: fc.constant(22), aq: fc.constant(0), rl: fc.constant(0) }),
+    fc.record({ op: fc.constant('lr.w' as const), rd: fc.constant(23), rs1: fc.integer({ min: 26, max: 29 }), aq: fc.constant(0), rl: fc.constant(0) }),
+  );
+  const body = fc.array(fc.oneof(
+    { weight: 4, arbitrary: ld }, { weight: 3, arbitrary: st }, { weight: 3, arbitrary: ptw }, { weight: 1, arbitrary: rootw },
+    { weight: 2, arbitrary: csr }, { weight: 2, arbitrary: atom },
+    { weight: 1, arbitrary: fc.constant({ op: 'sfence.vma' as const, rs1: 0, rs2: 0 }) },
+  ) as fc.Arbitrary<Inst>, { minLength: 2, maxLength: 14 });
+  const flags = fc.constantFrom(RW, RO, URW, NOAD, 0);
+
+  it('STEP-PURE: for random Sv32 programs on 1–2 harts, run(m, n) equals n applications of step', () => {
+    // Falsified if anything run carries from one step to the next (e.g. a cached translation that
+    // survives a PTE store, a satp/SUM/MXR/MPP change or another hart's store) makes its result
+    // differ from stepping one machine value at a time.
+    fc.assert(fc.property(body, fc.array(flags, { minLength: 4, maxLength: 4 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), flags), { minLength: 4, maxLength: 4 }), fc.constantFrom(1, 2), fc.constantFrom(0x800, 0),
+      (insts, f0, newPtes, harts, mpp) => {
+        const words = [
+          E({ op: 'csrrc', rd: 0, rs1: 18, csr: 0x300 }), // MPP := 0
+          E({ op: 'csrrs', rd: 0, rs1: 16, csr: 0x300 }), // MPRV, MPP := S or U
+          ...insts.map(E),
+          E({ op: 'jal', rd: 0, imm: -4 * (insts.length + 2) }),
+        ];
+        const regs: Record<number, number> = {
+          5: VA, 6: VA + 0x1000, 7: VA + 0x1ffe, 8: VA + 0x3000, 9: VA + 0x4000,
+          10: pte(newPtes[0]![0], newPtes[0]![1]), 11: pte(newPtes[1]![0], newPtes[1]![1]), 12: pte(newPtes[2]![0], newPtes[2]![1]), 13: pte(newPtes[3]![0], newPtes[3]![1]),
+          14: (0x80000000 | (ROOT >>> 12)) | 0, 15: (1 << 18) | (1 << 19), 16: (1 << 17) | mpp, 17: 1 << 18, 18: 0x1800,
+          20: 0x11223344, 21: 5, 22: -7, 23: 0x80,
+          24: VA + 0x5000, 25: ((((L0 >>> 12) << 10) | 1) >>> 0) | 0,
+          26: VA, 27: VA + 0x1000, 28: VA + 0x2004, 29: VA + 0x3008,
+        };
+        let m = machineFromWords(words, regs, cfg({ harts }));
+        let mem = withBytes(m.mem, ROOT + 4, le((((L0 >>> 12) << 10) | 1) >>> 0));
+        for (let k = 0; k < 4; k++) {
+          mem = withBytes(mem, L0 + 4 * k, le(pte(k, f0[k]!)));
+          mem = withBytes(mem, PA + 0x1000 * k, le(0x01010101 * (k + 1)));
+          mem = withBytes(mem, PA + 0x1000 * k + 0xffc, le(0xa0b0c0d0 + k));
+        }
+        mem = withBytes(mem, L0 + 16, le((((L0 >>> 12) << 10) | RW) >>> 0));
+        mem = withBytes(mem, L0 + 20, le((((ROOT >>> 12) << 10) | RW) >>> 0));
+        m = { ...m, mem };
+        for (const h of m.harts) {
+          for (const [r, v] of Object.entries(regs)) h.x[Number(r)] = v;
+          h.csr.satp = (0x80000000 | (ROOT >>> 12)) >>> 0;
+          h.csr.mtvec = BASE;
+          h.csr.pmpaddr = Object.assign([...h.csr.pmpaddr], { 0: 0xffffffff });
+          h.csr.pmpcfg = Object.assign([...h.csr.pmpcfg], { 0: 0x1f });
+        }
+        const n = 3 * words.length;
+        const folded = snap(fold(m, n));
+        expect(snap(run(m, { maxSteps: n }).machine), prog(words)).toEqual(folded);
+      }), { numRuns: runs(120) });
   });
 });
 

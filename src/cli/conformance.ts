@@ -51,7 +51,7 @@ function runOn(engine: Engine, l: Loaded, maxSteps: number): Outcome | string {
     const r = run(createMachine(l.config, l.isa, l.image), { maxSteps });
     return { halt: r.machine.halt, out: r.machine.out, steps: r.steps, extra: '' };
   }
-  const w = createVmm([{ name: 'guest', ...l }]);
+  const w = createVmm([{ name: 'guest', machine: createMachine(l.config, l.isa, l.image) }]);
   if (typeof w === 'string') return w;
   const steps = vmmRun(w, maxSteps);
   const vm = w.vms[0]!;

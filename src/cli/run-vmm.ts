@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { loadProgram } from '../machine/boot.js';
+import { createMachine } from '../machine/machine.js';
 import { createVmm, vmmRun, vmStats } from '../vmm/vmm.js';
 import type { VmSpec } from '../vmm/vm.js';
 import { EXIT, guestStatus } from './exit-codes.js';
@@ -26,7 +27,8 @@ export async function runVmm(elfs: readonly string[], o: VmmRunOptions): Promise
   for (const [i, elf] of elfs.entries()) {
     const l = loadProgram({ kernel: elf, configPath: o.configPath, isa: o.isa });
     if (isLeft(l)) { process.stderr.write(`popek run: ${l.left}\n`); return EXIT.BAD_INPUT; }
-    specs.push({ name: basename(elf, '.elf'), ...l.right, input: i === 0 ? o.input : new Uint8Array(0) });
+    const { config, isa, image } = l.right;
+    specs.push({ name: basename(elf, '.elf'), machine: createMachine(config, isa, image, 0, i === 0 ? o.input : new Uint8Array(0)) });
   }
   const w = createVmm(specs);
   if (typeof w === 'string') { process.stderr.write(`popek run: ${w}\n`); return EXIT.BAD_INPUT; }

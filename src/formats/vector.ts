@@ -99,13 +99,7 @@ export function formatJson(v: unknown): string {
       // Arrays of primitives: wrap by width rather than one element per line.
       if (x.every((e) => typeof e !== 'object' || e === null)) {
         const lines: string[] = [];
-        let cur = '';
-        for (const e of x) {
-          const s = JSON.stringify(e);
-          if (cur !== '' && cur.length + s.length + 2 > 96) { lines.push(cur); cur = ''; }
-          cur += (cur === '' ? '' : ', ') + s;
-        }
-        if (cur !== '') lines.push(cur);
+        for (let i = 0; i < x.length; i += 8) lines.push(x.slice(i, i + 8).map((e) => JSON.stringify(e)).join(', '));
         return '[\n' + lines.map((l) => inner + l).join(',\n') + '\n' + ind + ']';
       }
       return '[\n' + x.map((e) => inner + out(e, inner)).join(',\n') + '\n' + ind + ']';

@@ -11,7 +11,6 @@ import { tlbFill, tlbLookup } from './tlb.js';
 import { mmioRead, mmioWrite } from '../devices/platform.js';
 
 export type Fault = { cause: number; tval: number };
-export type PaResult = number | Fault;
 
 /** Fault causes by access type: [misaligned, access fault, page fault] (§3.1.15). */
 const CAUSES: Record<Access, readonly [number, number, number]> = {
@@ -33,23 +32,13 @@ export function effectivePriv(c: Core, acc: Access): number {
 export const inRam = (c: Core, pa: number, size: number): boolean =>
   pa >= c.config.ramBase && pa + size <= c.config.ramBase + c.config.ramSize;
 
-const PMP_TABLES = new WeakMap<readonly number[], { addr: readonly number[]; table: PmpTable }>();
-
 /** The compiled PMP table of the current hart, memoised on the identity of its CSR arrays. */
 export function pmpTable(c: Core): PmpTable {
   const { pmpcfg, pmpaddr } = c.hart.csr;
   const last = c.pmpLast;
   if (last !== null && last.cfg === pmpcfg && last.addr === pmpaddr) return last.table;
-  const table = pmpTableOf(c, pmpcfg, pmpaddr);
-  c.pmpLast = { cfg: pmpcfg, addr: pmpaddr, table };
-  return table;
-}
-
-function pmpTableOf(c: Core, pmpcfg: readonly number[], pmpaddr: readonly number[]): PmpTable {
-  const hit = PMP_TABLES.get(pmpcfg);
-  if (hit !== undefined && hit.addr === pmpaddr) return hit.table;
   const table = compilePmp(pmpcfg, pmpaddr, c.config.pmpEntries, c.config.pmpGranularity);
-  PMP_TABLES.set(pmpcfg, { addr: pmpaddr, table });
+  c.pmpLast = { cfg: pmpcfg, addr: pmpaddr, table };
   return table;
 }
 
@@ -61,10 +50,12 @@ export const pmpAllows = (c: Core, pa: number, size: number, acc: Access, priv: 
  * XLATE-1: translate one virtual address for an access that stays within a page, applying the A/D
  * update of the walk when the policy is hardware update. Returns a physical address or a fault.
  */
-export function translate(c: Core, va: number, acc: Access, ptes?: number[]): PaResult {
+export type Translation = { pa: number; update: { addr: number; value: number } | null } | Fault;
+
+export function translate(c: Core, va: number, acc: Access, ptes?: number[]): Translation {
   const priv = effectivePriv(c, acc);
   const satp = c.hart.csr.satp;
-  if (priv === PRV_M || (satp >>> 31) === 0) return va >>> 0;
+  if (priv === PRV_M || (satp >>> 31) === 0) return { pa: va >>> 0, update: null };
   const h = c.hart;
   const r = walkSv32({
     rootPpn: satp & 0x3fffff,
@@ -80,37 +71,50 @@ export function translate(c: Core, va: number, acc: Access, ptes?: number[]): Pa
     },
   }, va >>> 0, acc);
   if (!r.ok) return r.fault === 'page' ? pageFault(acc, va) : accessFault(acc, va);
-  if (r.update !== null) {
-    // XLATE-AD-2: the A/D update is a store to the PTE and must pass PMA and PMP as one.
-    if (!inRam(c, r.pteAddr, 4) || !pmpAllows(c, r.pteAddr, 4, 'w', PRV_S)) return accessFault(acc, va);
-    c.mem.writeLE(r.pteAddr, 4, r.update);
-    if (ptes) ptes.length = 0; // a walk with a side effect is not cached
-  }
-  return r.pa;
+  if (r.update === null) return { pa: r.pa, update: null };
+  // XLATE-AD-2: the A/D update is a store to the PTE and must pass PMA and PMP as one.
+  if (!inRam(c, r.pteAddr, 4) || !pmpAllows(c, r.pteAddr, 4, 'w', PRV_S)) return accessFault(acc, va);
+  if (ptes) ptes.length = 0; // a walk with a side effect is not cached
+  return { pa: r.pa, update: { addr: r.pteAddr, value: r.update } };
 }
 
 /**
  * MEM-ACCESS-1: translate and check every byte range of an access (split at page boundaries for a
  * misaligned access), returning one physical address per piece, before any byte is touched.
- * tval of a fault is the virtual address of the piece that faulted.
+ * tval of a fault is the virtual address of the piece that faulted. The walks' A/D
+ * updates are made only once every piece has translated and passed PMP.
  */
 export function resolve(c: Core, va: number, size: number, acc: Access): Array<[number, number]> | Fault {
   const priv = effectivePriv(c, acc);
   const first = 4096 - (va & 0xfff);
   const pieces: Array<[number, number]> = size <= first ? [[va >>> 0, size]] : [[va >>> 0, first], [(va + first) >>> 0, size - first]];
   const out: Array<[number, number]> = [];
+  const updates: Array<{ addr: number; value: number }> = [];
   for (const [pva, n] of pieces) {
     const hit = tlbLookup(c, pva, acc, priv);
     if (hit >= 0) { out.push([hit, n]); continue; }
     const ptes: number[] = [];
-    const pa = translate(c, pva, acc, ptes);
-    if (typeof pa !== 'number') return pa;
+    const t = translate(c, pva, acc, ptes);
+    if ('cause' in t) return t;
+    const pa = t.pa;
     if (!pmpAllows(c, pa, n, acc, priv)) return accessFault(acc, pva);
+    if (t.update !== null) updates.push(t.update);
     // ENG-TLB-1: cache only walks without side effects whose whole page passes PMP.
-    if (ptes.length > 0 && pmpAllows(c, pa - (pa & 0xfff), 4096, acc, priv)) tlbFill(c, pva, acc, priv, pa, ptes);
+    else if (ptes.length > 0 && pmpAllows(c, pa - (pa & 0xfff), 4096, acc, priv)) tlbFill(c, pva, acc, priv, pa, ptes);
     out.push([pa, n]);
   }
+  for (const u of updates) c.mem.writeLE(u.addr, 4, u.value);
   return out;
+}
+
+/** MEM-ACCESS-1: the virtual address of the first piece that is not RAM (the faulting portion), else `va`. */
+export function faultingPiece(c: Core, va: number, pieces: Array<[number, number]>): number {
+  let v = va;
+  for (const [pa, n] of pieces) {
+    if (pieces.length > 1 && !inRam(c, pa, n)) return v >>> 0;
+    v += n;
+  }
+  return va >>> 0;
 }
 
 /** Read `size` bytes at physical pieces; MMIO goes to the devices. Null means an access fault. */

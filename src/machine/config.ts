@@ -62,19 +62,20 @@ export const DEFAULT_CONFIG: Config = {
  * are errors naming the field.
  */
 export function decodeConfig(u: unknown): { ok: true; config: Config } | { ok: false; error: string } {
-  if (typeof u !== 'object' || u === null || Array.isArray(u)) return { ok: false, error: 'config: expected a JSON object' };
-  const o = u as Record<string, unknown>;
-  const devs = o['devices'];
-  const merged = {
-    ...DEFAULT_CONFIG, ...o,
-    devices: typeof devs === 'object' && devs !== null ? { ...DEFAULT_CONFIG.devices, ...devs } : devs ?? DEFAULT_CONFIG.devices,
-  };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(u)) return { ok: false, error: 'config: expected a JSON object' };
+  const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+  const extra = Object.keys(u).find((k) => !own(DEFAULT_CONFIG, k));
+  if (extra !== undefined) return { ok: false, error: `config: unknown key "${extra}"` };
+  const devs = own(u, 'devices') ? u['devices'] : {};
+  if (!isObject(devs)) return { ok: false, error: 'config: at $.devices: expected an object of device base addresses' };
+  const extraDev = Object.keys(devs).find((k) => !own(DEFAULT_CONFIG.devices, k));
+  if (extraDev !== undefined) return { ok: false, error: `config: unknown device "${extraDev}" in $.devices` };
+  const merged = { ...DEFAULT_CONFIG, ...u, devices: { ...DEFAULT_CONFIG.devices, ...devs } };
   const r = ConfigCodec.decode(merged);
   if (isLeft(r)) return { ok: false, error: `config: ${formatErrors(r.left)}` };
   const c = r.right;
   if (c.ramSize === 0 || c.ramSize % 4096 !== 0) return { ok: false, error: 'config: ramSize must be a non-zero multiple of 4096' };
   if (c.ramBase % 4096 !== 0 || c.ramBase + c.ramSize > 2 ** 34) return { ok: false, error: 'config: ramBase must be 4 KiB aligned and RAM must end below 2^34' };
-  const extra = Object.keys(o).filter((k) => !(k in DEFAULT_CONFIG));
-  if (extra.length > 0) return { ok: false, error: `config: unknown key "${extra[0]}"` };
   return { ok: true, config: c };
 }

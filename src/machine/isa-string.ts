@@ -27,6 +27,8 @@ export function parseIsa(s: string): { ok: true; isa: IsaSet } | { ok: false; er
   if (!m) return { ok: false, error: `--isa "${s}": not an ISA string (expected e.g. rv32ima_zicsr_zifencei_zicntr)` };
   if (m[1] !== '32') return { ok: false, error: `--isa "${s}": popek implements RV32 only, not RV${m[1]}` };
   const letters = m[2]!;
+  if (letters.startsWith('e')) return { ok: false, error: `--isa "${s}": extension RV32E is not implemented by popek (the base must be I)` };
+  if (letters.startsWith('g')) return { ok: false, error: `--isa "${s}": extension G (implies F and D) is not implemented by popek` };
   if (!letters.startsWith('i')) return { ok: false, error: `--isa "${s}": the base must be I (e.g. rv32i...)` };
   const set: IsaSet = { m: false, a: false, zicsr: false, zifencei: false, zicntr: false, misa: 0 };
   for (const ch of letters.slice(1)) {

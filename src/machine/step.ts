@@ -3,7 +3,7 @@
  * commit. Every guest behaviour ends in a defined state: retire, trap, or wait (STEP-TOTAL).
  */
 import { type Core, refreshLines } from './core.js';
-import { accessFault, effectivePriv, inRam, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
+import { accessFault, effectivePriv, faultingPiece, inRam, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
 import { tlbLookup } from './tlb.js';
 import { extensionOf, type Extension, isZicntrCsr } from './isa-string.js';
 import { decode } from '../isa/decode.js';
@@ -115,8 +115,8 @@ function load(c: Core, o: Extract<Outcome, { k: 'load' }>): void {
     const pieces = resolve(c, o.addr, o.size, 'r');
     if (!Array.isArray(pieces)) return fault(c, pieces);
     raw = physRead(c, pieces, o.size);
+    if (raw === null) return fault(c, accessFault('r', faultingPiece(c, o.addr, pieces)));
   }
-  if (raw === null) return fault(c, accessFault('r', o.addr));
   const v = o.signed ? (o.size === 1 ? (raw << 24) >> 24 : o.size === 2 ? (raw << 16) >> 16 : raw | 0) : raw;
   if (c.rec) c.rec.mem.push({ op: 'r', addr: o.addr, size: o.size, value: raw });
   writeRd(c, o.rd, v);
@@ -133,7 +133,7 @@ function store(c: Core, o: Extract<Outcome, { k: 'store' }>): void {
   } else {
     const pieces = resolve(c, o.addr, o.size, 'w');
     if (!Array.isArray(pieces)) return fault(c, pieces);
-    if (!physWrite(c, pieces, v)) return fault(c, accessFault('w', o.addr));
+    if (!physWrite(c, pieces, v)) return fault(c, accessFault('w', faultingPiece(c, o.addr, pieces)));
     storeHits(c, pieces);
   }
   if (c.rec) c.rec.mem.push({ op: 'w', addr: o.addr, size: o.size, value: v });

@@ -13,11 +13,9 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ArchState, MemRegion, PrivName } from '../formats/arch-state.js';
-import { type PartialConfig, type Stop, type Vector, VectorCodec, formatJson } from '../formats/vector.js';
+import type { ArchState, MemRegion } from '../formats/arch-state.js';
+import { type Stop, type Vector, VectorCodec, formatJson } from '../formats/vector.js';
 import { implementedCsrs, csrName } from '../hart/csrs.js';
-import { decode } from '../isa/decode.js';
-import { disassemble } from '../isa/disasm.js';
 import { chunkAt, chunkOffsets, CHUNK_SIZE } from '../memory/store.js';
 import type { Machine } from '../machine/machine.js';
 import { machineFromState, platformOf, readCsrs, stateOf } from './state.js';
@@ -25,34 +23,9 @@ import { runMachine } from './vector-run.js';
 import { wordsToBytes } from '../machine/program.js';
 import { VECTOR_SCHEMA } from './schema.js';
 import { ALL_CASES } from './cases/index.js';
+import type { Case } from './cases/util.js';
 
-export interface Case {
-  rules: string[];
-  desc: string;
-  config?: PartialConfig;
-  /** Instruction words placed at `at` (default: the start of RAM); the initial pc. */
-  prog: number[];
-  at?: number;
-  /** Initial pc when it is not `at`. */
-  pc?: number;
-  x?: Record<number, number>;
-  priv?: PrivName;
-  csrs?: Record<string, number>;
-  /** Extra memory: 32-bit words by address (grouped into regions) and raw byte regions. */
-  words?: Record<number, number>;
-  bytes?: Array<[number, number[]]>;
-  /** Machine steps (default: the program length), or run to halt with this many steps at most. */
-  steps?: number;
-  halt?: number;
-  /** CSRs and memory to list in the expectation even when unchanged. */
-  watch?: string[];
-  watchMem?: Array<[number, number]>;
-  /** Id prefix (default: the first rule, lowercased). */
-  group?: string;
-}
-
-export const RAM = 0x8000_0000;
-export const DATA = 0x8000_1000;
+export type { Case };
 
 const COUNTERS = new Set(['mcycle', 'mcycleh', 'minstret', 'minstreth', 'cycle', 'cycleh', 'instret', 'instreth', 'time', 'timeh']);
 const TRAP_CSRS = ['mstatus', 'mepc', 'mcause', 'mtval', 'sepc', 'scause', 'stval'];
@@ -144,9 +117,6 @@ export function buildVector(id: string, c: Case): Vector {
   if (r.commits.length <= 64) v.commits = r.commits;
   return v;
 }
-
-/** Disassembly of a word at an address, for descriptions (ISA-ASM-1 text). */
-export const dis = (w: number, pc = RAM): string => disassemble(decode(w), pc);
 
 /** ORA-VEC-3: every vector, in a fixed order with stable ids (`<first rule or group>-NNN`). */
 export function generateVectors(): Vector[] {

@@ -30,6 +30,11 @@ export class Asm {
     this.labels.set(name, this.pc);
     return this.pc;
   }
+  /** Define a label at an arbitrary address (e.g. in another Asm). */
+  labelAt(name: string, addr: number): void {
+    if (this.labels.has(name)) throw new Error(`label ${name} defined twice`);
+    this.labels.set(name, addr);
+  }
   /** Pad with `fill` words until pc is a multiple of `n` bytes. */
   align(n: number, fill = 0): void { while (this.pc % n !== 0) this.word(fill); }
 

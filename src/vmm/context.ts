@@ -94,4 +94,6 @@ export function unload(host: Core, vm: VmWork, pc: number): void {
   vm.stats.direct += n;
   retireDirect(vm.core, n);
   vm.loadedAt = null;
+  // Time moved: a virtual timer may now be pending at exactly this boundary.
+  vm.recheck = true;
 }

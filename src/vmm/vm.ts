@@ -4,20 +4,16 @@
  * runs directly, its pc and x registers live in the host hart; `unload` brings them back.
  */
 import { type Core, refreshLines, thaw } from '../machine/core.js';
-import { createMachine, type Image, type Machine } from '../machine/machine.js';
-import type { Config } from '../machine/config.js';
-import type { IsaSet } from '../machine/isa-string.js';
-import type { PhysMem } from '../memory/store.js';
+import type { Machine } from '../machine/machine.js';
+import { chunkAt, chunkOffsets, type PhysMem } from '../memory/store.js';
 import { OffsetMem } from './offset-mem.js';
 import { newShadow, type ShadowWork } from './shadow.js';
 import type { Region } from './allocator.js';
 
+/** A VM to create: a name and its initial state as a machine value (usually a machine at reset). */
 export interface VmSpec {
   name: string;
-  config: Config;
-  isa: IsaSet;
-  image: Image;
-  input?: Uint8Array | undefined;
+  machine: Machine;
 }
 
 export interface VmStats {
@@ -46,11 +42,21 @@ export interface VmWork {
   recheck: boolean;
 }
 
-/** Build a VM: guest RAM placed in `ram` of host memory, the image copied in, the vCPU at reset. */
+/**
+ * VMM-VM-1: build a VM whose initial state is the machine value `spec.machine`: its RAM contents are
+ * copied into `ram` of host memory; harts, devices, time and output are taken as they are.
+ */
 export function createVm(id: number, spec: VmSpec, host: PhysMem, ram: Region, shadowPool: Region): VmWork {
-  const m: Machine = createMachine(spec.config, spec.isa, { ...spec.image, segments: [] }, 0, spec.input);
-  const delta = ram.base - spec.config.ramBase;
-  for (const s of spec.image.segments) for (let k = 0; k < s.bytes.length; k++) host.writeByte(s.addr + delta + k, s.bytes[k]!);
+  const m = spec.machine;
+  const delta = ram.base - m.config.ramBase;
+  for (const off of chunkOffsets(m.mem)) {
+    if (off < m.config.ramBase || off >= m.config.ramBase + m.config.ramSize) continue;
+    const bytes = chunkAt(m.mem, off);
+    for (let k = 0; k < bytes.length; k += 4) {
+      const v = (bytes[k]! | (bytes[k + 1]! << 8) | (bytes[k + 2]! << 16) | (bytes[k + 3]! << 24)) >>> 0;
+      if (v !== 0) host.writeLE(off + delta + k, 4, v);
+    }
+  }
   const core = thaw(m);
   core.mem = new OffsetMem(host, delta);
   refreshLines(core);

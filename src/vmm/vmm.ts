@@ -36,7 +36,7 @@ export interface VmmWork {
 
 /** VMM-HOST-1: the host platform for a set of guests: RAM for all of them, misaligned accesses trap. */
 function hostConfig(specs: readonly VmSpec[]): Config {
-  const need = specs.reduce((a, s) => a + s.config.ramSize + SHADOW_POOL, 0);
+  const need = specs.reduce((a, s) => a + s.machine.config.ramSize + SHADOW_POOL, 0);
   const ramSize = Math.ceil(need / (1 << 20)) * (1 << 20);
   return { ...DEFAULT_CONFIG, ramSize, misaligned: 'trap', harts: 1 };
 }
@@ -47,10 +47,10 @@ function hostIsa(specs: readonly VmSpec[]): IsaSet {
   if (!base.ok) throw new Error(base.error);
   const isa = { ...base.isa };
   for (const s of specs) {
-    isa.m &&= s.isa.m;
-    isa.a &&= s.isa.a;
-    isa.zifencei &&= s.isa.zifencei;
-    isa.zicntr &&= s.isa.zicntr;
+    isa.m &&= s.machine.isa.m;
+    isa.a &&= s.machine.isa.a;
+    isa.zifencei &&= s.machine.isa.zifencei;
+    isa.zicntr &&= s.machine.isa.zicntr;
   }
   return isa;
 }
@@ -58,7 +58,7 @@ function hostIsa(specs: readonly VmSpec[]): IsaSet {
 /** Create the VMM with one VM per spec, or a one-line reason it cannot. */
 export function createVmm(specs: readonly VmSpec[], slice = DEFAULT_SLICE): VmmWork | string {
   if (specs.length === 0) return 'no VM to run';
-  for (const s of specs) if (s.config.harts !== 1) return `${s.name}: trap-emulate runs 1 vCPU per VM (config has ${s.config.harts} harts)`;
+  for (const s of specs) if (s.machine.config.harts !== 1) return `${s.name}: trap-emulate runs 1 vCPU per VM (config has ${s.machine.config.harts} harts)`;
   const config = hostConfig(specs);
   const hostMachine: Machine = createMachine(config, hostIsa(specs), { segments: [], entry: config.ramBase });
   const host = thaw(hostMachine);
@@ -69,7 +69,7 @@ export function createVmm(specs: readonly VmSpec[], slice = DEFAULT_SLICE): VmmW
   let alloc = newAllocator({ base: config.ramBase, size: config.ramSize });
   const vms: VmWork[] = [];
   for (const [id, s] of specs.entries()) {
-    const ram = grant(alloc, id, 'ram', s.config.ramSize);
+    const ram = grant(alloc, id, 'ram', s.machine.config.ramSize);
     if (typeof ram === 'string') return ram;
     const pool = grant(ram.a, id, 'shadow', SHADOW_POOL);
     if (typeof pool === 'string') return pool;

@@ -1,0 +1,455 @@
+/**
+ * Test programs for differential testing against QEMU (QDIFF-PROG): what a generated program is,
+ * and how a batch of them becomes one ELF that both popek and `qemu-system-riscv32 -M virt` run.
+ *
+ * Memory map of a batch image (all physical, in the 128 MiB RAM of QEMU virt):
+ *
+ *   0x8000_0000  harness page: entry, M-mode trap vector (HVEC, 32 slots), trap handler, state dump,
+ *                UART output, finisher; save area and variables at 0x8000_0C00
+ *   0x8000_1000  S-mode stub page (SSTUB, 32 slots of `ecall`): stvec always points here, so a
+ *                trap delegated to S ends the program with an ecall from S (never delegated)
+ *   0x8000_2000  per program, one 4 KiB cell per slot: the prologue (M-mode) that sets up the
+ *                initial state at +0, the body (the generated instructions, then an `ecall`
+ *                epilogue) at +0x800, the program's descriptor and table of watched words at +0xA00
+ *   0x8040_0000  per program: 256-byte data area
+ *   0x8080_0000  per paging program: an Sv32 root table and one level-0 table (8 KiB)
+ *
+ * A program ends at its first trap into M-mode (a trap delegated to S reaches M through the S stub);
+ * the handler then prints x1..x31, a fixed list of CSRs and the watched words that changed, and
+ * jumps to the next program's prologue. The last one ends with the SiFive test finisher.
+ */
+import type { BranchOp, Inst } from '../isa/inst.js';
+import { Asm } from './asm.js';
+import { writeElf } from '../formats/elf-writer.js';
+
+export type Priv = 0 | 1 | 3;
+
+export const RAM_BASE = 0x8000_0000;
+export const HARNESS = RAM_BASE;
+export const HVEC = RAM_BASE + 0x100;
+export const SSTUB = RAM_BASE + 0x1000;
+export const SAVE = RAM_BASE + 0xc00;
+export const HV_CUR = SAVE + 0x80;
+export const HV_DUMMY = SAVE + 0x84;
+export const CELL_BASE = RAM_BASE + 0x2000;
+export const CELL_SIZE = 0x1000;
+export const BODY_OFF = 0x800;
+export const BODY_SIZE = 0x200;
+export const DESC_OFF = 0xa00;
+/** Cells end below the virtual windows VA_ALIAS / VA_DATA4K of the level-0 table. */
+export const MAX_SLOTS = (0x803f_0000 - CELL_BASE) / CELL_SIZE;
+export const DATA_BASE = RAM_BASE + 0x40_0000;
+export const DATA_SIZE = 256;
+export const DATA_WORDS = DATA_SIZE / 4;
+export const PT_BASE = RAM_BASE + 0x80_0000;
+export const PT_LIMIT = RAM_BASE + 0x780_0000;
+export const UART = 0x1000_0000;
+export const FINISHER = 0x10_0000;
+export const CLINT_MTIMECMP = 0x200_4000;
+
+/** Virtual windows of the paging variant (see `Paging`). */
+export const VA_DATA4K = 0x803f_f000;
+export const VA_ALIAS = 0x803f_e000;
+export const VA_MEGA = 0xc000_0000;
+export const VA_ODD = 0xc040_0000;
+
+/** PTE bits (Sv32). */
+export const PTE = { V: 1, R: 2, W: 4, X: 8, U: 16, G: 32, A: 64, D: 128 } as const;
+
+/** Where a register's (or xEPC's) initial value comes from. */
+export type Value =
+  | { k: 'v'; v: number }
+  /** An address in this program's data area, seen through one of its windows. */
+  | { k: 'data'; view: 'pa' | 'v4k' | 'alias' | 'mega' | 'odd'; off: number }
+  /** The address of body item `item` (clamped to the epilogue) plus `off`. */
+  | { k: 'code'; item: number; off: number };
+
+/** One element of a program body. Branch and jump targets are forward, counted in items. */
+export type Item =
+  | { k: 'i'; inst: Inst }
+  /** A conditional branch to the item `skip` ahead (1 = the next one); `odd` adds 2 to the target. */
+  | { k: 'br'; op: BranchOp; rs1: number; rs2: number; skip: number; odd: boolean }
+  | { k: 'jal'; rd: number; skip: number; odd: boolean }
+  /** `lui tmp; addi tmp; csrrX rd, csr, tmp`: a CSR write whose operand the generator controls. */
+  | { k: 'csr'; op: 'csrrw' | 'csrrs' | 'csrrc'; rd: number; tmp: number; csr: number; value: Value };
+
+export interface Paging {
+  /** satp.ASID. */
+  asid: number;
+  /** Leaf bits of the body's 4 KiB page (identity mapped). */
+  code: number;
+  /** Leaf bits of the 4 KiB page at VA_DATA4K and at VA_ALIAS (both map the data area's page). */
+  data4k: number;
+  alias: number;
+  /** Leaf bits of the megapage at VA_MEGA (maps 0x8040_0000, the data region). */
+  mega: number;
+  /** The root PTE at VA_ODD: whatever the generator likes (misaligned megapage, reserved bits...). */
+  odd: number;
+}
+
+export interface PmpEntry { cfg: number; addr: number }
+
+export interface TestProgram {
+  /** The privilege mode the body starts in. */
+  priv: Priv;
+  /** Initial mstatus (MPP is replaced by `priv` for S and U; MIE by `mie` below). */
+  mstatus: number;
+  /** mstatus.MIE when the body starts (for M-mode bodies; S/U bodies get MPIE). */
+  mie: boolean;
+  /** Other CSRs set by the prologue, in order: [csr number, value]. */
+  csrs: ReadonlyArray<readonly [number, number]>;
+  mepc: Value;
+  sepc: Value;
+  /** x1..x31. */
+  regs: readonly Value[];
+  /** The data area's initial words. */
+  data: readonly number[];
+  /** Sv32 translation (satp = root | ASID | MODE), or none (satp = 0). */
+  paging: Paging | null;
+  /**
+   * PMP entries 0..7 (cfg byte, pmpaddr). 'all': entry 0 is NAPOT over everything with RWX.
+   * 'off': every entry OFF. Entries 13..15 are the handler's scratch registers and stay OFF.
+   */
+  pmp: 'all' | 'off' | readonly PmpEntry[];
+  body: readonly Item[];
+}
+
+/** CSRs that the dump prints after x1..x31, in this order (mstatus as it was at the trap). */
+export const DUMP_CSRS: ReadonlyArray<readonly [string, number]> = [
+  ['mstatus', 0x300], ['mcause', 0x342], ['mepc', 0x341], ['mtval', 0x343], ['mscratch', 0x340],
+  ['mtvec', 0x305], ['medeleg', 0x302], ['mideleg', 0x303], ['mie', 0x304], ['mip', 0x344],
+  ['mcounteren', 0x306], ['scounteren', 0x106], ['sstatus', 0x100], ['sie', 0x104], ['sip', 0x144],
+  ['stvec', 0x105], ['sscratch', 0x140], ['sepc', 0x141], ['scause', 0x142], ['stval', 0x143],
+  ['satp', 0x180], ['misa', 0x301], ['menvcfg', 0x30a], ['mcountinhibit', 0x320],
+  ['pmpcfg0', 0x3a0], ['pmpcfg1', 0x3a1],
+  ['pmpaddr0', 0x3b0], ['pmpaddr1', 0x3b1], ['pmpaddr2', 0x3b2], ['pmpaddr3', 0x3b3],
+  ['pmpaddr4', 0x3b4], ['pmpaddr5', 0x3b5], ['pmpaddr6', 0x3b6], ['pmpaddr7', 0x3b7],
+];
+
+/**
+ * CSRs every prologue writes (0 unless the program's `csrs` say otherwise), so that nothing leaks
+ * from one program of a batch into the next.
+ */
+export const PROLOGUE_CSRS: readonly number[] = [
+  0x302, 0x303, 0x304, 0x344, 0x340, 0x140, 0x342, 0x343, 0x142, 0x143, 0x306, 0x106, 0x30a, 0x320,
+];
+
+/** Where one program of a batch lives. */
+export interface Placement {
+  slot: number;
+  prologue: number;
+  body: number;
+  data: number;
+  /** Root table (level-0 table at root + 4096), or 0. */
+  pt: number;
+}
+
+export interface BatchImage {
+  elf: Uint8Array;
+  entry: number;
+  placements: Placement[];
+  /** Address of every body item (and, last, of the epilogue), per program. */
+  itemAddrs: number[][];
+  /** The instruction words of each body (including the epilogue `ecall`), for disassembly. */
+  bodyWords: number[][];
+  /** Handler entry (HCOMMON) and its end, for pre-screening. */
+  handler: number;
+  segments: Array<{ addr: number; bytes: Uint8Array }>;
+}
+
+const X = { zero: 0, ra: 1, t0: 5, t1: 6, t2: 7, s0: 8, s1: 9, a0: 10, s2: 18, s3: 19, t3: 28, t4: 29 } as const;
+
+/** Number of instructions an item assembles to. */
+export const itemLength = (it: Item): number => (it.k === 'csr' ? 3 : 1);
+
+/** The longest body (items × instructions, plus the epilogue) that fits a body slot. */
+export const MAX_BODY_WORDS = BODY_SIZE / 4;
+
+/** Physical address of the data area of `slot`, and its addresses in the windows of the paging variant. */
+export function dataAddress(p: Placement, view: 'pa' | 'v4k' | 'alias' | 'mega' | 'odd', off: number): number {
+  const pa = p.data + off;
+  switch (view) {
+    case 'pa': return pa >>> 0;
+    case 'v4k': return (VA_DATA4K + (pa & 0xfff)) >>> 0;
+    case 'alias': return (VA_ALIAS + (pa & 0xfff)) >>> 0;
+    case 'mega': return (VA_MEGA + (pa - DATA_BASE)) >>> 0;
+    default: return (VA_ODD + (pa - DATA_BASE)) >>> 0;
+  }
+}
+
+function resolveValue(v: Value, p: Placement, items: readonly number[]): number {
+  switch (v.k) {
+    case 'v': return v.v >>> 0;
+    case 'data': return dataAddress(p, v.view, v.off);
+    default: return (items[Math.min(v.item, items.length - 1)]! + v.off) >>> 0;
+  }
+}
+
+/** The page-table words of a paging program: [physical address, value] (all other words are 0). */
+export function pageTableWords(p: Placement, pg: Paging): Array<[number, number]> {
+  const root = p.pt, l0 = p.pt + 4096;
+  const leaf = (pa: number, bits: number): number => (((pa >>> 12) << 10) | (bits & 0x3ff)) >>> 0;
+  const dataPage = p.data & ~0xfff;
+  const words: Array<[number, number]> = [
+    [root + 4 * (RAM_BASE >>> 22), leaf(l0, PTE.V)],
+    [root + 4 * (VA_MEGA >>> 22), leaf(DATA_BASE, pg.mega)],
+    [root + 4 * (VA_ODD >>> 22), pg.odd >>> 0],
+    [l0 + 4 * ((SSTUB >>> 12) & 0x3ff), leaf(SSTUB, PTE.V | PTE.R | PTE.X | PTE.A)],
+    [l0 + 4 * ((p.body >>> 12) & 0x3ff), leaf(p.body & ~0xfff, pg.code)],
+    [l0 + 4 * ((VA_ALIAS >>> 12) & 0x3ff), leaf(dataPage, pg.alias)],
+    [l0 + 4 * ((VA_DATA4K >>> 12) & 0x3ff), leaf(dataPage, pg.data4k)],
+  ];
+  return words;
+}
+
+/** satp of a paging program. */
+export const satpOf = (p: Placement, pg: Paging): number => ((1 << 31) | ((pg.asid & 0x1ff) << 22) | (p.pt >>> 12)) >>> 0;
+
+const MPP_SHIFT = 11;
+
+/** QDIFF-PROG-1: assemble a batch of programs into one ELF (program k in slot `slots[k]`, default k). */
+export function buildBatch(programs: readonly TestProgram[], slots?: readonly number[]): BatchImage {
+  const h = new Asm(HARNESS);
+  const s = X;
+  // ---- entry: park mtimecmp at the far future (no timer interrupt, MTIP clear), then program 0.
+  h.li(s.t0, CLINT_MTIMECMP);
+  h.i({ op: 'addi', rd: s.t1, rs1: 0, imm: -1 });
+  h.i({ op: 'sw', rs1: s.t0, rs2: s.t1, imm: 0 });
+  h.i({ op: 'sw', rs1: s.t0, rs2: s.t1, imm: 4 });
+  h.la(s.t0, 'first');
+  h.i({ op: 'jalr', rd: 0, rs1: s.t0, imm: 0 });
+  h.align(0x100);
+  // ---- HVEC: every vector slot goes to the common handler.
+  if (h.pc !== HVEC) throw new Error('harness layout: HVEC');
+  for (let k = 0; k < 32; k++) h.j('hcommon');
+  const handler = h.label('hcommon');
+  // Save x1, x2 and the trap-time mstatus in PMP address registers 15, 14, 13 (entries that stay
+  // OFF), clear MPRV so that the handler's loads and stores are physical, then save x3..x31.
+  h.csrw(0x3bf, 1);
+  h.csrw(0x3be, 2);
+  h.csrr(1, 0x300);
+  h.csrw(0x3bd, 1);
+  h.i({ op: 'lui', rd: 2, imm: 0x20000 });
+  h.i({ op: 'csrrc', rd: 0, rs1: 2, csr: 0x300 });
+  h.li(2, SAVE);
+  for (let r = 3; r < 32; r++) h.i({ op: 'sw', rs1: 2, rs2: r, imm: 4 * r });
+  h.csrr(1, 0x3bf); h.i({ op: 'sw', rs1: 2, rs2: 1, imm: 4 });
+  h.csrr(1, 0x3be); h.i({ op: 'sw', rs1: 2, rs2: 1, imm: 8 });
+  h.csrr(1, 0x3bd); h.i({ op: 'sw', rs1: 2, rs2: 1, imm: 0 });
+  // ---- dump: "\n@<index> <x1..x31> <csrs> | <addr value>... $\n"
+  h.li(s.s0, HV_CUR);
+  h.i({ op: 'lw', rd: s.s0, rs1: s.s0, imm: 0 });
+  h.li(s.s1, SAVE);
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 10 }); h.call('putc');
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 64 }); h.call('putc');
+  h.i({ op: 'lw', rd: s.a0, rs1: s.s0, imm: 0 }); h.call('puthex');
+  for (let r = 1; r < 32; r++) { h.i({ op: 'lw', rd: s.a0, rs1: s.s1, imm: 4 * r }); h.call('puthex'); }
+  for (const [name, num] of DUMP_CSRS) {
+    if (name === 'mstatus') h.i({ op: 'lw', rd: s.a0, rs1: s.s1, imm: 0 });
+    else h.csrr(s.a0, num);
+    h.call('puthex');
+  }
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 124 }); h.call('putc'); // '|'
+  h.i({ op: 'lw', rd: s.s2, rs1: s.s0, imm: 4 });
+  h.i({ op: 'lw', rd: s.s3, rs1: s.s0, imm: 8 });
+  h.label('wloop');
+  h.branch('beq', s.s2, 0, 'wdone');
+  h.i({ op: 'lw', rd: s.t0, rs1: s.s3, imm: 0 });
+  h.i({ op: 'lw', rd: s.t1, rs1: s.t0, imm: 0 });
+  h.i({ op: 'lw', rd: s.t2, rs1: s.s3, imm: 4 });
+  h.branch('beq', s.t1, s.t2, 'wnext');
+  h.i({ op: 'lw', rd: s.a0, rs1: s.s3, imm: 0 }); h.call('puthex');
+  h.i({ op: 'lw', rd: s.t0, rs1: s.s3, imm: 0 });
+  h.i({ op: 'lw', rd: s.a0, rs1: s.t0, imm: 0 }); h.call('puthex');
+  h.label('wnext');
+  h.i({ op: 'addi', rd: s.s3, rs1: s.s3, imm: 8 });
+  h.i({ op: 'addi', rd: s.s2, rs1: s.s2, imm: -1 });
+  h.j('wloop');
+  h.label('wdone');
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 32 }); h.call('putc');
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 36 }); h.call('putc'); // '$'
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 10 }); h.call('putc');
+  // Drop any LR reservation so it cannot leak into the next program.
+  h.li(s.t0, HV_DUMMY);
+  h.i({ op: 'sc.w', rd: 0, rs1: s.t0, rs2: 0, aq: 0, rl: 0 });
+  h.i({ op: 'lw', rd: s.t0, rs1: s.s0, imm: 12 });
+  h.i({ op: 'jalr', rd: 0, rs1: s.t0, imm: 0 });
+  // ---- puthex(a0): a space and 8 hex digits. Uses t0..t4; keeps its return address in t2.
+  h.label('puthex');
+  h.i({ op: 'addi', rd: s.t2, rs1: 1, imm: 0 });
+  h.i({ op: 'addi', rd: s.t0, rs1: s.a0, imm: 0 });
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 32 });
+  h.call('putc');
+  h.i({ op: 'addi', rd: s.t1, rs1: 0, imm: 8 });
+  h.label('hloop');
+  h.i({ op: 'srli', rd: s.a0, rs1: s.t0, shamt: 28 });
+  h.i({ op: 'addi', rd: s.a0, rs1: s.a0, imm: 48 });
+  h.i({ op: 'addi', rd: s.t3, rs1: 0, imm: 58 });
+  h.branch('blt', s.a0, s.t3, 'hdigit');
+  h.i({ op: 'addi', rd: s.a0, rs1: s.a0, imm: 39 });
+  h.label('hdigit');
+  h.call('putc');
+  h.i({ op: 'slli', rd: s.t0, rs1: s.t0, shamt: 4 });
+  h.i({ op: 'addi', rd: s.t1, rs1: s.t1, imm: -1 });
+  h.branch('bne', s.t1, 0, 'hloop');
+  h.i({ op: 'jalr', rd: 0, rs1: s.t2, imm: 0 });
+  // ---- putc(a0): wait for THR empty (LSR bit 5), then write. Uses t3, t4.
+  h.label('putc');
+  h.i({ op: 'lui', rd: s.t4, imm: UART });
+  h.label('pwait');
+  h.i({ op: 'lbu', rd: s.t3, rs1: s.t4, imm: 5 });
+  h.i({ op: 'andi', rd: s.t3, rs1: s.t3, imm: 0x20 });
+  h.branch('beq', s.t3, 0, 'pwait');
+  h.i({ op: 'sb', rs1: s.t4, rs2: s.a0, imm: 0 });
+  h.ret();
+  // ---- finish: the SiFive test finisher's PASS.
+  h.label('finish');
+  h.i({ op: 'lui', rd: s.t0, imm: FINISHER });
+  h.li(s.t1, 0x5555);
+  h.i({ op: 'sw', rs1: s.t0, rs2: s.t1, imm: 0 });
+  h.label('hang');
+  h.j('hang');
+  if (h.pc > SAVE) throw new Error('harness layout: handler overlaps the save area');
+
+  // ---- S stub page.
+  const stub = new Asm(SSTUB);
+  for (let k = 0; k < 32; k++) stub.i({ op: 'ecall' });
+
+  // ---- programs, one cell each.
+  const cells: Array<{ addr: number; bytes: Uint8Array }> = [];
+  const dataSegWords: number[] = [];
+  const ptWords: Array<[number, number]> = [];
+  const placements: Placement[] = [];
+  const itemAddrs: number[][] = [];
+  const bodyWords: number[][] = [];
+  const slotOf = (k: number): number => slots?.[k] ?? k;
+  let maxSlot = -1;
+  programs.forEach((prog, k) => {
+    const slot = slotOf(k);
+    if (!(slot >= 0 && slot < MAX_SLOTS)) throw new Error(`slot ${slot} out of range`);
+    maxSlot = Math.max(maxSlot, slot);
+    const cell = CELL_BASE + slot * CELL_SIZE;
+    const p: Placement = {
+      slot, prologue: cell, body: cell + BODY_OFF, data: DATA_BASE + slot * DATA_SIZE,
+      pt: prog.paging !== null ? PT_BASE + slot * 8192 : 0,
+    };
+    if (p.pt + 8192 > PT_LIMIT) throw new Error(`slot ${slot}: page tables out of range`);
+    placements.push(p);
+    // Body: item addresses first (branch targets and 'code' values need them).
+    const addrs: number[] = [];
+    let a = p.body;
+    for (const it of prog.body) { addrs.push(a); a += 4 * itemLength(it); }
+    addrs.push(a); // the epilogue
+    if ((a - p.body) / 4 > MAX_BODY_WORDS) throw new Error(`body of program ${k} is too long`);
+    itemAddrs.push(addrs);
+    const b = new Asm(p.body);
+    prog.body.forEach((it, n) => {
+      const target = (skip: number, odd: boolean): number => addrs[Math.min(n + Math.max(1, skip), addrs.length - 1)]! + (odd ? 2 : 0);
+      switch (it.k) {
+        case 'i': b.i(it.inst); break;
+        case 'br': b.fix((pc) => ({ op: it.op, rs1: it.rs1, rs2: it.rs2, imm: target(it.skip, it.odd) - pc })); break;
+        case 'jal': b.fix((pc) => ({ op: 'jal', rd: it.rd, imm: target(it.skip, it.odd) - pc })); break;
+        default:
+          b.li(it.tmp, resolveValue(it.value, p, addrs));
+          b.i({ op: it.op, rd: it.rd, rs1: it.tmp, csr: it.csr } as Inst);
+      }
+    });
+    b.i({ op: 'ecall' });
+    const bb = b.bytes();
+    const words: number[] = [];
+    const dv = new DataView(bb.buffer);
+    for (let o = 0; o < bb.length; o += 4) words.push(dv.getUint32(o, true));
+    bodyWords.push(words);
+    // Data area and page tables; the watched words are both.
+    for (let w = 0; w < DATA_WORDS; w++) dataSegWords[(slot * DATA_SIZE) / 4 + w] = (prog.data[w] ?? 0) >>> 0;
+    const watch: Array<[number, number]> = [];
+    for (let w = 0; w < DATA_WORDS; w++) watch.push([p.data + 4 * w, (prog.data[w] ?? 0) >>> 0]);
+    if (prog.paging !== null) {
+      for (const pw of pageTableWords(p, prog.paging)) { ptWords.push(pw); watch.push(pw); }
+    }
+    // Prologue.
+    const pro = new Asm(cell);
+    pro.li(s.t0, cell + DESC_OFF);
+    pro.li(s.t1, HV_CUR);
+    pro.i({ op: 'sw', rs1: s.t1, rs2: s.t0, imm: 0 });
+    // PMP: everything off first, then addresses, then the configuration of entries 0..7.
+    for (let r = 0; r < 4; r++) pro.csrw(0x3a0 + r, 0);
+    const entries: PmpEntry[] = prog.pmp === 'all' ? [{ cfg: 0x1f, addr: 0xffffffff }] : prog.pmp === 'off' ? [] : prog.pmp.slice(0, 8);
+    for (let e = 0; e < 8; e++) { pro.li(s.t0, entries[e]?.addr ?? 0); pro.csrw(0x3b0 + e, s.t0); }
+    let cfg0 = 0, cfg1 = 0;
+    entries.forEach((e, n) => { if (n < 4) cfg0 |= (e.cfg & 0x7f) << (8 * n); else cfg1 |= (e.cfg & 0x7f) << (8 * (n - 4)); });
+    pro.li(s.t0, cfg0 >>> 0); pro.csrw(0x3a0, s.t0);
+    pro.li(s.t0, cfg1 >>> 0); pro.csrw(0x3a1, s.t0);
+    // Translation.
+    pro.li(s.t0, prog.paging !== null ? satpOf(p, prog.paging) : 0);
+    pro.csrw(0x180, s.t0);
+    pro.i({ op: 'sfence.vma', rs1: 0, rs2: 0 });
+    // Trap vectors and the other CSRs.
+    pro.li(s.t0, HVEC); pro.csrw(0x305, s.t0);
+    pro.li(s.t0, SSTUB); pro.csrw(0x105, s.t0);
+    const csrInit = new Map<number, number>(PROLOGUE_CSRS.map((c) => [c, 0]));
+    for (const [num, v] of prog.csrs) csrInit.set(num, v);
+    for (const [num, v] of csrInit) { pro.li(s.t0, v); pro.csrw(num, s.t0); }
+    pro.li(s.t0, resolveValue(prog.sepc, p, addrs)); pro.csrw(0x141, s.t0);
+    const start = addrs[0]!;
+    pro.li(s.t0, prog.priv === 3 ? resolveValue(prog.mepc, p, addrs) : start); pro.csrw(0x341, s.t0);
+    let ms = prog.mstatus & ~(1 << 3);
+    if (prog.priv !== 3) ms = (ms & ~(3 << MPP_SHIFT)) | (prog.priv << MPP_SHIFT);
+    pro.li(s.t0, ms >>> 0); pro.csrw(0x300, s.t0);
+    for (let r = 1; r < 32; r++) pro.li(r, resolveValue(prog.regs[r - 1] ?? { k: 'v', v: 0 }, p, addrs));
+    if (prog.priv === 3) {
+      if (prog.mie) pro.i({ op: 'csrrsi', rd: 0, uimm: 8, csr: 0x300 });
+      pro.fix((pc) => ({ op: 'jal', rd: 0, imm: start - pc }));
+    } else pro.i({ op: 'mret' });
+    if (pro.pc > p.body) throw new Error(`prologue of program ${k} is too long`);
+    // Descriptor: index, number of watched words, their table, the next prologue.
+    const next = k + 1 < programs.length ? CELL_BASE + slotOf(k + 1) * CELL_SIZE : h.addr('finish');
+    const desc = [k, watch.length, cell + DESC_OFF + 16, next, ...watch.flat()];
+    if (DESC_OFF + 4 * desc.length > CELL_SIZE) throw new Error(`program ${k}: too many watched words`);
+    const bytes = new Uint8Array(CELL_SIZE);
+    bytes.set(pro.bytes(), 0);
+    bytes.set(bb, BODY_OFF);
+    const cv = new DataView(bytes.buffer);
+    desc.forEach((w, n) => cv.setUint32(DESC_OFF + 4 * n, w >>> 0, true));
+    cells.push({ addr: cell, bytes });
+  });
+  h.labelAt('first', placements.length > 0 ? placements[0]!.prologue : h.addr('finish'));
+
+  const segments: Array<{ addr: number; bytes: Uint8Array }> = [
+    { addr: HARNESS, bytes: h.bytes() },
+    { addr: SSTUB, bytes: stub.bytes() },
+  ];
+  if (programs.length > 0) {
+    // Cells: one segment per run of consecutive slots.
+    const sorted = [...cells].sort((x, y) => x.addr - y.addr);
+    let run: Array<{ addr: number; bytes: Uint8Array }> = [];
+    const flush = (): void => {
+      if (run.length === 0) return;
+      const buf = new Uint8Array(CELL_SIZE * run.length);
+      run.forEach((c, n) => buf.set(c.bytes, n * CELL_SIZE));
+      segments.push({ addr: run[0]!.addr, bytes: buf });
+      run = [];
+    };
+    for (const c of sorted) {
+      const last = run[run.length - 1];
+      if (last !== undefined && last.addr + CELL_SIZE !== c.addr) flush();
+      if (last !== undefined && last.addr === c.addr) throw new Error(`slot used twice: ${c.addr.toString(16)}`);
+      run.push(c);
+    }
+    flush();
+    const dataSeg = new Uint8Array(DATA_SIZE * (maxSlot + 1));
+    const ddv = new DataView(dataSeg.buffer);
+    dataSegWords.forEach((w, n) => { ddv.setUint32(4 * n, w ?? 0, true); });
+    segments.push({ addr: DATA_BASE, bytes: dataSeg });
+  }
+  if (ptWords.length > 0) {
+    const lo = Math.min(...placements.filter((p) => p.pt !== 0).map((p) => p.pt));
+    const hi = Math.max(...placements.filter((p) => p.pt !== 0).map((p) => p.pt)) + 8192;
+    const pt = new Uint8Array(hi - lo);
+    const pv = new DataView(pt.buffer);
+    for (const [pa, v] of ptWords) pv.setUint32(pa - lo, v, true);
+    segments.push({ addr: lo, bytes: pt });
+  }
+  const elf = writeElf({ entry: HARNESS, segments });
+  return { elf, entry: HARNESS, placements, itemAddrs, bodyWords, handler, segments };
+}

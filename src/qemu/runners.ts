@@ -1,0 +1,82 @@
+/**
+ * Running one batch ELF on popek's reference engine and on QEMU (QDIFF-RUN-*). Both get the very
+ * same bytes; both report what the guest printed on the UART.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { parseElf, elfImage } from '../formats/elf.js';
+import { DEFAULT_CONFIG } from '../machine/config.js';
+import { parseIsa } from '../machine/isa-string.js';
+import { createMachine, type Machine } from '../machine/machine.js';
+import { run } from '../engines/reference.js';
+
+export const QEMU_BIN = process.env['POPEK_QEMU'] ?? 'qemu-system-riscv32';
+
+/**
+ * QDIFF-RUN-QEMU: the QEMU command line. The CPU is made to match popek's hart: RV32IMA with S and U,
+ * no C (so IALIGN = 32), F, D, H, Sstc; PMP and the MMU on; marchid and mimpid 0. `-icount shift=0`
+ * makes the counters count instructions (the generated programs do not read them, but the
+ * dump is then deterministic).
+ */
+export const QEMU_CPU = 'rv32,c=false,f=false,d=false,h=false,v=false,sstc=false,pmp=true,mmu=true,s=true,u=true,marchid=0,mimpid=0,pmu-num=0,debug=false';
+export const qemuArgs = (elfPath: string): string[] => [
+  '-M', 'virt', '-m', '128M', '-smp', '1', '-cpu', QEMU_CPU, '-bios', 'none', '-kernel', elfPath,
+  '-nodefaults', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-icount', 'shift=0',
+];
+
+let available: boolean | undefined;
+/** Is the QEMU binary installed (and runnable)? */
+export function qemuAvailable(): boolean {
+  if (available === undefined) {
+    const r = spawnSync(QEMU_BIN, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    available = r.status === 0;
+  }
+  return available;
+}
+
+export interface QemuResult { out: string; stderr: string; code: number | null; timedOut: boolean; ms: number }
+
+/** QDIFF-RUN-QEMU: run an ELF on QEMU until it exits (finisher) or `timeoutMs` passes. */
+export function runQemu(elf: Uint8Array, timeoutMs: number): Promise<QemuResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'popek-qemu-'));
+  const path = join(dir, 'batch.elf');
+  writeFileSync(path, elf);
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(QEMU_BIN, qemuArgs(path), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [], err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const done = (code: number | null): void => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ out: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('utf8'), code, timedOut, ms: Date.now() - t0 });
+    };
+    child.on('error', (e) => { err.push(Buffer.from(String(e))); done(null); });
+    child.on('close', (code) => done(code));
+  });
+}
+
+export interface PopekResult { out: string; halted: boolean; steps: number; machine: Machine }
+
+/** The machine popek builds from a batch ELF (parsed and loaded like any kernel). */
+export function popekMachine(elf: Uint8Array): Machine {
+  const e = parseElf(elf);
+  if (isLeft(e)) throw new Error(`batch ELF rejected by popek: ${e.left}`);
+  const img = elfImage(e.right, DEFAULT_CONFIG);
+  if (isLeft(img)) throw new Error(`batch ELF not loadable: ${img.left}`);
+  const isa = parseIsa(DEFAULT_CONFIG.isa);
+  if (!isa.ok) throw new Error(isa.error);
+  return createMachine(DEFAULT_CONFIG, isa.isa, img.right);
+}
+
+/** QDIFF-RUN-POPEK: run a batch ELF on the reference engine until it halts or `maxSteps`. */
+export function runPopek(elf: Uint8Array, maxSteps: number): PopekResult {
+  const r = run(popekMachine(elf), { maxSteps });
+  return { out: r.machine.out, halted: r.machine.halt !== null, steps: r.steps, machine: r.machine };
+}
