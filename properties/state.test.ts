@@ -279,7 +279,7 @@ describe('STEP-PURE: run equals folding step under Sv32 with changing page table
   ) as fc.Arbitrary<Inst>, { minLength: 2, maxLength: 14 });
   const flags = fc.constantFrom(RW, RO, URW, NOAD, 0);
 
-  it('STEP-PURE: for random Sv32 programs on 1–2 harts, run(m, n) equals n applications of step', () => {
+  it('STEP-PURE, ENG-TLB-1: for random Sv32 programs that rewrite their own page tables on 1–2 harts, run(m, n) (translation cache on) equals n applications of step', () => {
     // Falsified if anything run carries from one step to the next (e.g. a cached translation that
     // survives a PTE store, a satp/SUM/MXR/MPP change or another hart's store) makes its result
     // differ from stepping one machine value at a time.
