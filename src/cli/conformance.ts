@@ -10,6 +10,7 @@ import * as t from 'io-ts';
 import { loadProgram, type Loaded } from '../machine/boot.js';
 import { createMachine, type Machine } from '../machine/machine.js';
 import { createVmm, vmmRun } from '../vmm/vmm.js';
+import { createNested } from '../vmm/nested.js';
 import { run } from '../engines/reference.js';
 import { EXIT } from './exit-codes.js';
 import { formatErrors } from '../formats/errors.js';
@@ -40,8 +41,9 @@ export function readManifest(): GuestEntry[] | string {
 }
 
 export interface GuestResult { name: string; engine: Engine; ok: boolean; detail: string; steps: number; ms: number }
-export type Engine = 'reference' | 'trap-emulate';
-export const ENGINES: readonly Engine[] = ['reference', 'trap-emulate'];
+/** The engines and VMMs a guest runs on: natively, in a VM, and in a VM inside a VM (PG-RECURSIVE-1). */
+export type Engine = 'reference' | 'trap-emulate' | 'nested';
+export const ENGINES: readonly Engine[] = ['reference', 'trap-emulate', 'nested'];
 
 /** What a run ended with, engine-independently. */
 interface Outcome { halt: Machine['halt']; out: string; steps: number; extra: string }
@@ -51,7 +53,9 @@ function runOn(engine: Engine, l: Loaded, maxSteps: number): Outcome | string {
     const r = run(createMachine(l.config, l.isa, l.image), { maxSteps });
     return { halt: r.machine.halt, out: r.machine.out, steps: r.steps, extra: '' };
   }
-  const w = createVmm([{ name: 'guest', machine: createMachine(l.config, l.isa, l.image) }]);
+  const spec = [{ name: 'guest', machine: createMachine(l.config, l.isa, l.image) }];
+  const n = engine === 'nested' ? createNested(spec) : null;
+  const w = n === null ? createVmm(spec) : typeof n === 'string' ? n : n.inner;
   if (typeof w === 'string') return w;
   const steps = vmmRun(w, maxSteps);
   const vm = w.vms[0]!;

@@ -67,6 +67,8 @@ export interface PhysMem {
   read(pa: number, size: number): number;
   writeLE(pa: number, size: number, v: number): void;
   writeByte(pa: number, v: number): void;
+  /** The current contents as a persistent value (later writes do not change it). */
+  snapshot(): MemStore;
 }
 
 export class MemWriter implements PhysMem {
@@ -108,6 +110,8 @@ export class MemWriter implements PhysMem {
   }
 
   read(off: number, size: number): number { return readLE(this.view, off, size); }
+
+  snapshot(): MemStore { return this.freeze(); }
 
   writeByte(off: number, v: number): void { this.leafForWrite(off)[off & CHUNK_MASK] = v; }
 

@@ -28,10 +28,12 @@ export interface ShadowWork {
   writable: Set<number>;
   fills: number;
   flushes: number;
+  /** The virtual PMP CSR arrays the shadows were built under (copy-on-write, so identity tells change). */
+  pmp: readonly [readonly number[], readonly number[]] | null;
 }
 
 export const newShadow = (pool: Region): ShadowWork =>
-  ({ pool, next: 0, roots: new Map(), traced: new Set(), writable: new Set(), fills: 0, flushes: 0 });
+  ({ pool, next: 0, roots: new Map(), traced: new Set(), writable: new Set(), fills: 0, flushes: 0, pmp: null });
 
 /**
  * VMM-SHADOW-CTX: what a guest translation depends on besides memory: the virtual privilege, satp
@@ -73,6 +75,13 @@ function allocFrame(sh: ShadowWork, host: PhysMem): number | null {
 
 /** The host-physical root of the shadow for the VM's current context, allocating it if needed. */
 export function shadowRoot(sh: ShadowWork, vm: Core, host: PhysMem): number {
+  // TE-PMP: shadows encode the virtual PMP; whoever changed it (a guest CSR write, or an inner VMM
+  // setting up its host), shadows built under the old PMP are dropped.
+  const { pmpcfg, pmpaddr } = vm.hart.csr;
+  if (sh.pmp === null || sh.pmp[0] !== pmpcfg || sh.pmp[1] !== pmpaddr) {
+    if (sh.roots.size > 0) flushShadows(sh);
+    sh.pmp = [pmpcfg, pmpaddr];
+  }
   const key = contextKey(vm);
   const r = sh.roots.get(key);
   if (r !== undefined) return r;

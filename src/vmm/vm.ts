@@ -58,7 +58,7 @@ export function createVm(id: number, spec: VmSpec, host: PhysMem, ram: Region, s
     }
   }
   const core = thaw(m);
-  core.mem = new OffsetMem(host, delta);
+  core.mem = new OffsetMem(host, delta, m.config.ramBase, m.config.ramSize);
   refreshLines(core);
   const protect = new Set<number>();
   if (m.htif.tohost >= 0) protect.add(m.htif.tohost - (m.htif.tohost % 4096));

@@ -11,7 +11,6 @@ import { createMachine, type Machine } from '../machine/machine.js';
 import { stepHart, mipOf } from '../machine/step.js';
 import { pendingInterrupt } from '../hart/interrupts.js';
 import { PRV_M } from '../hart/state.js';
-import { MemWriter, rebase } from '../memory/store.js';
 import { cloneHart } from '../hart/state.js';
 import { grant, newAllocator, type AllocState } from './allocator.js';
 import { createVm, type VmSpec, type VmStats, type VmWork } from './vm.js';
@@ -24,8 +23,24 @@ const SHADOW_POOL = 256 * 4096;
 /** VMM-SCHED-1: the time slice, in guest steps. */
 export const DEFAULT_SLICE = 10_000;
 
+/**
+ * How the VMM runs its host hart: up to `budget` steps, stopping right after a step that leaves it
+ * in M-mode (a trap to the VMM). `stepHart` in a loop on a bare host; an outer VMM's run when the
+ * host is itself a VM.
+ */
+export type HostRun = (host: Core, budget: number) => void;
+
+/** VMM-HOST-4: the bare host: the reference engine's steps. */
+export const runBare: HostRun = (host, budget) => {
+  for (let n = 0; n < budget; n++) {
+    stepHart(host);
+    if (host.hart.priv === PRV_M) return;
+  }
+};
+
 export interface VmmWork {
   readonly host: Core;
+  readonly runHost: HostRun;
   alloc: AllocState;
   readonly vms: VmWork[];
   current: number;
@@ -55,13 +70,25 @@ function hostIsa(specs: readonly VmSpec[]): IsaSet {
   return isa;
 }
 
-/** Create the VMM with one VM per spec, or a one-line reason it cannot. */
+/** VMM-HOST-1: a host machine at reset, with RAM for `specs`. */
+export const hostMachine = (specs: readonly VmSpec[]): Machine => {
+  const config = hostConfig(specs);
+  return createMachine(config, hostIsa(specs), { segments: [], entry: config.ramBase });
+};
+
+/** Create the VMM on a bare host built for `specs`, with one VM per spec, or a one-line reason it cannot. */
 export function createVmm(specs: readonly VmSpec[], slice = DEFAULT_SLICE): VmmWork | string {
+  return createVmmOn(thaw(hostMachine(specs)), specs, runBare, slice);
+}
+
+/**
+ * PG-RECURSIVE: create the VMM on any host hart — a bare machine's, or a VM's vCPU, stepped by an
+ * outer VMM — since a VM presents the same interface as the machine (Popek and Goldberg's Theorem 2).
+ */
+export function createVmmOn(host: Core, specs: readonly VmSpec[], runHost: HostRun, slice = DEFAULT_SLICE): VmmWork | string {
   if (specs.length === 0) return 'no VM to run';
   for (const s of specs) if (s.machine.config.harts !== 1) return `${s.name}: trap-emulate runs 1 vCPU per VM (config has ${s.machine.config.harts} harts)`;
-  const config = hostConfig(specs);
-  const hostMachine: Machine = createMachine(config, hostIsa(specs), { segments: [], entry: config.ramBase });
-  const host = thaw(hostMachine);
+  const config = host.config;
   const h = host.hart;
   // VMM-HOST-3: one PMP entry lets host U-mode reach all of host RAM; shadows decide the rest.
   h.csr.pmpaddr = Object.assign([...h.csr.pmpaddr], { 0: 0xffffffff });
@@ -76,7 +103,7 @@ export function createVmm(specs: readonly VmSpec[], slice = DEFAULT_SLICE): VmmW
     alloc = pool.a;
     vms.push(createVm(id, s, host.mem, ram.region, pool.region));
   }
-  return { host, alloc, vms, current: 0, slice, left: slice };
+  return { host, runHost, alloc, vms, current: 0, slice, left: slice };
 }
 
 /** VMM-RUN-1: does the VM need the interpreter for its next step (rather than direct execution)? */
@@ -101,7 +128,7 @@ function schedule(w: VmmWork): boolean {
  * native `step` of that VM's machine would do: retire an instruction, take a trap, or wait.
  * Returns the number of guest steps taken.
  */
-export function vmmRun(w: VmmWork, maxSteps: number): number {
+export function vmmRun(w: VmmWork, maxSteps: number, stop?: (vm: VmWork) => boolean): number {
   let steps = 0;
   const host = w.host;
   while (steps < maxSteps) {
@@ -115,6 +142,7 @@ export function vmmRun(w: VmmWork, maxSteps: number): number {
       vm.stats.interpreted++;
       steps++;
       w.left--;
+      if (stop?.(vm)) break;
       continue;
     }
     vm.recheck = false;
@@ -122,17 +150,13 @@ export function vmmRun(w: VmmWork, maxSteps: number): number {
     const budget = Math.min(maxSteps - steps, w.left);
     load(host, vm, budget);
     const before = vm.stats.direct;
-    let n = 0;
-    while (n < budget) {
-      stepHart(host);
-      if (host.hart.priv === PRV_M) break;
-      n++;
-    }
+    w.runHost(host, budget);
     // An exception is one more guest step, performed by the interpreter; a host interrupt is none.
     const extra = host.hart.priv === PRV_M ? (dispatch(host, vm) === 'TE-TIMER' ? 0 : 1) : (unload(host, vm, host.hart.pc), 0);
     const done = vm.stats.direct - before + extra;
     steps += done;
     w.left -= done;
+    if (stop?.(vm)) break;
   }
   return steps;
 }
@@ -142,12 +166,10 @@ export function vmmRun(w: VmmWork, maxSteps: number): number {
  * isolation properties observe. The VM is unloaded between `vmmRun` calls.
  */
 export function vmMachine(w: VmmWork, i: number): Machine {
-  const c = w.vms[i]!.core, vm = w.vms[i]!;
-  if (!(w.host.mem instanceof MemWriter)) throw new Error('vmMachine: host memory is not owned');
-  const hostMem = w.host.mem.freeze();
+  const c = w.vms[i]!.core;
   return {
     config: c.config, isa: c.isa, harts: c.harts.map(cloneHart),
-    mem: rebase(hostMem, vm.ram.base, c.config.ramBase, vm.ram.size),
+    mem: c.mem.snapshot(),
     htif: c.htif, dev: c.dev, time: timeOf(c), out: c.out, halt: c.halt,
   };
 }
