@@ -1,49 +1,95 @@
 /**
- * `npm run bench`: MIPS per engine and workload, written to bench/results.json (BENCH-1).
+ * `npm run bench`: MIPS per engine and workload, written to bench/results.json (BENCH-1). For the
+ * VMMs it also reports VMM entries per thousand guest instructions, the share of guest steps run
+ * directly on the host hart, and the slowdown against the reference engine on the same workload.
  * Wall-clock time is used only to measure the host, never inside the model.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { boot } from '../src/machine/boot.js';
+import { loadProgram, machineOf, type Loaded } from '../src/machine/boot.js';
 import { run } from '../src/engines/reference.js';
+import { createVmm, vmmRun, type VmmWork } from '../src/vmm/vmm.js';
+import { createNested } from '../src/vmm/nested.js';
 import { repoRoot, table } from '../src/cli/conformance.js';
-import type { Machine } from '../src/machine/machine.js';
 
 interface Workload { name: string; elf: string; config?: string }
 const WORKLOADS: Workload[] = [
   { name: 'crc32+sieve', elf: 'guests/bench-crc-sieve.elf' },
+  { name: 'kernel (Sv32, timer, U tasks)', elf: 'guests/kernel/kernel.elf' },
+  { name: 'kernel, Svade A/D faults', elf: 'guests/kernel/kernel.elf', config: 'guests/kernel/svade.json' },
 ];
 
-interface Engine { name: string; run(m: Machine): { steps: number; instret: number; halted: boolean } }
+interface Result { instret: number; halted: boolean; entries?: number; direct?: number }
+type Engine = { name: string; run(l: Loaded): Result };
+
+const MAX = 500_000_000;
+const mach = (l: Loaded) => { const m = machineOf(l); if (isLeft(m)) throw new Error(m.left); return m.right; };
+const vmResult = (w: VmmWork): Result => {
+  const vm = w.vms[0]!;
+  const h = vm.core.hart;
+  const entries = Object.values(vm.stats.entries).reduce((a, b) => a + b, 0);
+  return { instret: h.instretHi * 4294967296 + h.instretLo, halted: vm.core.halt !== null, entries, direct: vm.stats.direct / Math.max(1, vm.stats.direct + vm.stats.interpreted) };
+};
 const ENGINES: Engine[] = [
   {
     name: 'reference',
-    run: (m) => {
-      const r = run(m, { maxSteps: 500_000_000 });
-      const h = r.machine.harts[0]!;
-      return { steps: r.steps, instret: h.instretHi * 4294967296 + h.instretLo, halted: r.machine.halt !== null };
+    run: (l) => {
+      const m = run(mach(l), { maxSteps: MAX }).machine;
+      const h = m.harts[0]!;
+      return { instret: h.instretHi * 4294967296 + h.instretLo, halted: m.halt !== null };
+    },
+  },
+  {
+    name: 'trap-emulate',
+    run: (l) => {
+      const w = createVmm([{ name: 'b', machine: mach(l) }]);
+      if (typeof w === 'string') throw new Error(w);
+      while (w.vms[0]!.core.halt === null && vmmRun(w, 1 << 22) > 0);
+      return vmResult(w);
+    },
+  },
+  {
+    name: 'nested',
+    run: (l) => {
+      const n = createNested([{ name: 'b', machine: mach(l) }]);
+      if (typeof n === 'string') throw new Error(n);
+      while (n.inner.vms[0]!.core.halt === null && vmmRun(n.inner, 1 << 22) > 0);
+      return vmResult(n.inner);
     },
   },
 ];
 
 function main(): void {
   const root = repoRoot();
+  const only = process.argv.slice(2);
   const results: Array<Record<string, unknown>> = [];
-  const rows = [['engine', 'workload', 'instructions', 'seconds', 'MIPS', 'halted']];
+  const rows = [['engine', 'workload', 'instructions', 'seconds', 'MIPS', 'entries/1k', 'direct %', 'slowdown']];
   for (const w of WORKLOADS) {
-    const b = boot({ kernel: join(root, w.elf), configPath: w.config === undefined ? undefined : join(root, w.config) });
-    if (isLeft(b)) { process.stderr.write(`bench: ${b.left}\n`); process.exitCode = 2; return; }
+    if (!existsSync(join(root, w.elf))) continue;
+    const l = loadProgram({ kernel: join(root, w.elf), configPath: w.config === undefined ? undefined : join(root, w.config) });
+    if (isLeft(l)) { process.stderr.write(`bench: ${l.left}\n`); process.exitCode = 2; return; }
+    let native = 0;
     for (const e of ENGINES) {
+      if (only.length > 0 && !only.includes(e.name)) continue;
+      process.stderr.write(`bench: ${e.name} / ${w.name}...\n`);
       const t0 = process.hrtime.bigint();
-      const r = e.run(b.right.machine);
+      const r = e.run(l.right);
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (e.name === 'reference') native = secs;
       const mips = r.instret / secs / 1e6;
-      results.push({ engine: e.name, workload: w.name, instructions: r.instret, seconds: +secs.toFixed(3), mips: +mips.toFixed(3), halted: r.halted });
-      rows.push([e.name, w.name, String(r.instret), secs.toFixed(2), mips.toFixed(2), String(r.halted)]);
+      const perK = r.entries === undefined ? null : (1000 * r.entries) / Math.max(1, r.instret);
+      const slowdown = e.name === 'reference' || native === 0 ? null : secs / native;
+      results.push({
+        engine: e.name, workload: w.name, instructions: r.instret, seconds: +secs.toFixed(3), mips: +mips.toFixed(3), halted: r.halted,
+        ...(perK === null ? {} : { vmmEntriesPerThousand: +perK.toFixed(4), directShare: +(r.direct ?? 0).toFixed(6) }),
+        ...(slowdown === null ? {} : { slowdownVsReference: +slowdown.toFixed(3) }),
+      });
+      rows.push([e.name, w.name, String(r.instret), secs.toFixed(2), mips.toFixed(2), perK === null ? '-' : perK.toFixed(3),
+        r.direct === undefined ? '-' : (100 * r.direct).toFixed(3), slowdown === null ? '-' : `${slowdown.toFixed(2)}x`]);
     }
   }
-  const out = { node: process.version, date: new Date().toISOString().slice(0, 10), results };
+  const out = { node: process.version, results };
   writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
   process.stdout.write(table(rows) + '\n');
 }

@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { loadProgram, type Loaded } from '../machine/boot.js';
-import { createMachine, type Machine } from '../machine/machine.js';
+import { loadProgram, machineOf, type Loaded } from '../machine/boot.js';
+import type { Machine } from '../machine/machine.js';
 import { createVmm, vmmRun } from '../vmm/vmm.js';
 import { createNested } from '../vmm/nested.js';
 import { run } from '../engines/reference.js';
@@ -19,7 +19,7 @@ import { progress } from './progress.js';
 
 const Entry = t.intersection([
   t.strict({ name: t.string, elf: t.string, exit: t.number }),
-  t.partial({ stdout: t.string, maxSteps: t.number, config: t.string }),
+  t.partial({ stdout: t.string, maxSteps: t.number, config: t.string, bios: t.string }),
 ]);
 const Manifest = t.strict({ guests: t.array(Entry) });
 export type GuestEntry = t.TypeOf<typeof Entry>;
@@ -49,11 +49,13 @@ export const ENGINES: readonly Engine[] = ['reference', 'trap-emulate', 'nested'
 interface Outcome { halt: Machine['halt']; out: string; steps: number; extra: string }
 
 function runOn(engine: Engine, l: Loaded, maxSteps: number): Outcome | string {
+  const m = machineOf(l);
+  if (isLeft(m)) return m.left;
   if (engine === 'reference') {
-    const r = run(createMachine(l.config, l.isa, l.image), { maxSteps });
+    const r = run(m.right, { maxSteps });
     return { halt: r.machine.halt, out: r.machine.out, steps: r.steps, extra: '' };
   }
-  const spec = [{ name: 'guest', machine: createMachine(l.config, l.isa, l.image) }];
+  const spec = [{ name: 'guest', machine: m.right }];
   const n = engine === 'nested' ? createNested(spec) : null;
   const w = n === null ? createVmm(spec) : typeof n === 'string' ? n : n.inner;
   if (typeof w === 'string') return w;
@@ -67,7 +69,7 @@ function runOn(engine: Engine, l: Loaded, maxSteps: number): Outcome | string {
 export function runGuest(g: GuestEntry, engine: Engine = 'reference'): GuestResult {
   const t0 = performance.now();
   const fail = (detail: string, steps = 0): GuestResult => ({ name: g.name, engine, ok: false, detail, steps, ms: performance.now() - t0 });
-  const l = loadProgram({ kernel: join(repoRoot(), g.elf), configPath: g.config === undefined ? undefined : join(repoRoot(), g.config) });
+  const l = loadProgram({ kernel: join(repoRoot(), g.elf), bios: g.bios === undefined ? undefined : join(repoRoot(), g.bios), configPath: g.config === undefined ? undefined : join(repoRoot(), g.config) });
   if (isLeft(l)) return fail(l.left);
   const r = runOn(engine, l.right, g.maxSteps ?? 100_000_000);
   if (typeof r === 'string') return fail(r);

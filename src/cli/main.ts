@@ -2,6 +2,7 @@
 import { match } from 'ts-pattern';
 import { runCommand } from './run.js';
 import { conformanceCommand } from './conformance.js';
+import { dtbCommand } from './dtb.js';
 import { EXIT } from './exit-codes.js';
 import { vectorsCommand } from './vectors.js';
 import { cosimCommand } from './cosim.js';
@@ -14,6 +15,7 @@ usage: popek <command> [options]
 commands:
   run <elf>          run an RV32 ELF on the reference engine (popek run --help)
   conformance        the conformance job: every bundled guest, with a summary table
+  dtb                write the platform's device tree blob (popek dtb --help)
   vectors <sub>      test vectors: generate, check (the model or --impl COMMAND), stats (popek vectors --help)
   cosim --stdio      popek as a co-simulation oracle over JSON lines (popek cosim --help)
   check-log <elf> <log>  compare a Spike-format commit log with popek (popek check-log --help)
@@ -28,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .with(undefined, 'help', '--help', '-h', () => { process.stdout.write(HELP + '\n'); return EXIT.OK; })
     .with('run', () => runCommand(rest))
     .with('conformance', () => conformanceCommand(rest))
+    .with('dtb', () => dtbCommand(rest))
     .with('vectors', () => vectorsCommand(rest))
     .with('cosim', () => cosimCommand(rest))
     .with('check-log', () => checkLogCommand(rest))

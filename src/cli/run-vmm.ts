@@ -1,8 +1,7 @@
 /** `popek run --vmm trap-emulate` and `--vms` (CLI-VMM-*): programs in virtual machines. */
 import { basename } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { loadProgram } from '../machine/boot.js';
-import { createMachine } from '../machine/machine.js';
+import { loadProgram, machineOf } from '../machine/boot.js';
 import { createVmm, vmmRun, vmStats } from '../vmm/vmm.js';
 import type { VmSpec } from '../vmm/vm.js';
 import { EXIT, guestStatus } from './exit-codes.js';
@@ -12,6 +11,7 @@ import { table } from './conformance.js';
 export interface VmmRunOptions {
   configPath: string | undefined;
   isa: string | undefined;
+  bios: string | undefined;
   input: Uint8Array;
   maxSteps: number;
   stats: boolean;
@@ -25,10 +25,11 @@ const CHUNK = 1 << 20;
 export async function runVmm(elfs: readonly string[], o: VmmRunOptions): Promise<number> {
   const specs: VmSpec[] = [];
   for (const [i, elf] of elfs.entries()) {
-    const l = loadProgram({ kernel: elf, configPath: o.configPath, isa: o.isa });
+    const l = loadProgram({ kernel: elf, bios: o.bios, configPath: o.configPath, isa: o.isa });
     if (isLeft(l)) { process.stderr.write(`popek run: ${l.left}\n`); return EXIT.BAD_INPUT; }
-    const { config, isa, image } = l.right;
-    specs.push({ name: basename(elf, '.elf'), machine: createMachine(config, isa, image, 0, i === 0 ? o.input : new Uint8Array(0)) });
+    const m = machineOf(l.right, i === 0 ? o.input : new Uint8Array(0));
+    if (isLeft(m)) { process.stderr.write(`popek run: ${m.left}\n`); return EXIT.BAD_INPUT; }
+    specs.push({ name: basename(elf, '.elf'), machine: m.right });
   }
   const w = createVmm(specs);
   if (typeof w === 'string') { process.stderr.write(`popek run: ${w}\n`); return EXIT.BAD_INPUT; }

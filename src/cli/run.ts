@@ -21,6 +21,8 @@ options:
   --log-commits      write a Spike-format commit log (one line per retired instruction) to stderr
   --log FILE         write the commit log to FILE instead of stderr (implies --log-commits)
   --config FILE      platform configuration (JSON; missing keys take the virt defaults)
+  --bios FW.elf      start this firmware (M-mode) with the program loaded as its kernel, as
+                     QEMU's -bios/-kernel do (a1 = device tree, a2 = OpenSBI fw_dynamic info)
   --input FILE       bytes for the UART receive queue (default: stdin when it is not a terminal)
   --vmm trap-emulate run the program in a virtual machine of the trap-and-emulate VMM
   --vms A.elf,B.elf  run several programs, each in its own VM (implies --vmm trap-emulate);
@@ -33,7 +35,7 @@ exit status: the guest's exit code (mod 256), 124 at the step limit, 125 on a re
 
 const FLAGS = {
   isa: 'string', 'max-steps': 'uint', 'log-commits': 'bool', log: 'string', config: 'string', input: 'string', help: 'bool',
-  vmm: 'string', vms: 'string', stats: 'bool',
+  vmm: 'string', vms: 'string', stats: 'bool', bios: 'string',
 } as const;
 
 /** Read the UART input: a file, or stdin when piped (never blocks on a terminal). */
@@ -66,9 +68,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (typeof input === 'string') { process.stderr.write(`popek run: ${input}\n`); return EXIT.BAD_INPUT; }
   if (vmm !== undefined) {
     if (bool(a, 'log-commits') || str(a, 'log') !== undefined) { process.stderr.write('popek run: --log-commits is not available with --vmm\n'); return EXIT.BAD_INPUT; }
-    return runVmm(elfs, { configPath: str(a, 'config'), isa: str(a, 'isa'), input, maxSteps: num(a, 'max-steps') ?? Infinity, stats: bool(a, 'stats'), prefix: str(a, 'vms') !== undefined });
+    return runVmm(elfs, { configPath: str(a, 'config'), isa: str(a, 'isa'), bios: str(a, 'bios'), input, maxSteps: num(a, 'max-steps') ?? Infinity, stats: bool(a, 'stats'), prefix: str(a, 'vms') !== undefined });
   }
-  const b = boot({ kernel: a.positional[0]!, configPath: str(a, 'config'), isa: str(a, 'isa'), input });
+  const b = boot({ kernel: a.positional[0]!, bios: str(a, 'bios'), configPath: str(a, 'config'), isa: str(a, 'isa'), input });
   if (isLeft(b)) { process.stderr.write(`popek run: ${b.left}\n`); return EXIT.BAD_INPUT; }
   const logPath = str(a, 'log');
   const logging = bool(a, 'log-commits') || logPath !== undefined;

@@ -39,15 +39,17 @@ export interface Image {
 
 /**
  * A machine at reset with `image` loaded (STATE-RESET): every hart in M-mode at the entry, with
- * a0 = mhartid and a1 = `a1` (the device-tree address, when one is placed), per QEMU's conventions.
+ * a0 = mhartid, a1 = `a1` (the device-tree address, when one is placed) and a2 = `a2` (the
+ * firmware's dynamic-info block with --bios), per QEMU's conventions.
  */
-export function createMachine(config: Config, isa: IsaSet, image: Image, a1 = 0, inputBytes: Uint8Array = new Uint8Array(0)): Machine {
+export function createMachine(config: Config, isa: IsaSet, image: Image, a1 = 0, inputBytes: Uint8Array = new Uint8Array(0), a2 = 0): Machine {
   let mem = emptyStore();
   for (const s of image.segments) mem = withBytes(mem, s.addr, s.bytes);
   const harts = Array.from({ length: config.harts }, (_, id) => {
     const h = resetHart(id, image.entry);
     h.x[10] = id;
     h.x[11] = a1 | 0;
+    h.x[12] = a2 | 0;
     return h;
   });
   return {
