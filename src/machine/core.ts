@@ -39,6 +39,9 @@ export interface Core {
   htifHigh: boolean;
   /** The last compiled PMP table and the CSR arrays it was compiled from (a cache). */
   pmpLast: { cfg: readonly number[]; addr: readonly number[]; table: PmpTable } | null;
+  /** Page base addresses whose stores are noted in `storeWatchHit` (a VMM's traced pages), or null. */
+  storeWatch: ReadonlySet<number> | null;
+  storeWatchHit: boolean;
   /** The exact translation cache (null: not used). */
   tlb: Tlb | null;
   /** When set, the commit stage fills in a record of what the instruction did. */
@@ -52,7 +55,7 @@ export function thaw(m: Machine): Core {
     config: m.config, isa: m.isa, harts, hart: harts[0]!,
     mem: new MemWriter(m.mem, newOwner()),
     htif: m.htif, dev: m.dev, timeLo: m.time.lo, timeHi: m.time.hi,
-    lines: [], wakeLo: 0, wakeHi: 0, out: m.out, halt: m.halt, rec: null, htifLow: false, htifHigh: false, pmpLast: null, tlb: newTlb(),
+    lines: [], wakeLo: 0, wakeHi: 0, out: m.out, halt: m.halt, rec: null, htifLow: false, htifHigh: false, pmpLast: null, tlb: newTlb(), storeWatch: null, storeWatchHit: false,
   };
   refreshLines(c);
   return c;

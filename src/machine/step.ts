@@ -88,6 +88,7 @@ function storeHit(c: Core, pa: number, n: number): void {
     const h = hs[i]!;
     if (h.reservation >= 0 && pa < h.reservation + 4 && pa + n > h.reservation) h.reservation = -1;
   }
+  if (c.storeWatch !== null && c.storeWatch.has(pa - (pa % 4096))) c.storeWatchHit = true;
   // DEV-HTIF-2: note stores to tohost's low and high words.
   const t = c.htif.tohost;
   if (t < 0) return;
@@ -102,7 +103,7 @@ function storeHit(c: Core, pa: number, n: number): void {
 function quickPa(c: Core, va: number, size: number, acc: 'r' | 'w' | 'x'): number {
   if ((va & 0xfff) + size > 4096) return -1;
   const priv = acc === 'x' ? c.hart.priv : effectivePriv(c, acc);
-  if (priv === PRV_M) return pmpTable(c).anyLocked ? -1 : va >>> 0;
+  if (priv === PRV_M) return pmpTable(c).anyLocked || (va & 3) + size > 4 ? -1 : va >>> 0;
   return tlbLookup(c, va, acc, priv);
 }
 

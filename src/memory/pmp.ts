@@ -90,7 +90,9 @@ export function compilePmp(cfg: readonly number[], addr: readonly number[], entr
  * `effPriv` is the effective privilege (MPRV applied by the caller).
  */
 export function pmpAllowsTable(t: PmpTable, pa: number, size: number, access: Access, effPriv: number): boolean {
-  if (effPriv === 3 && !t.anyLocked) return true;
+  // With no locked entry, M-mode can only fail on a partial match, and regions are 4-byte granular,
+  // so an access within one aligned word always succeeds.
+  if (effPriv === 3 && !t.anyLocked && (pa & 3) + size <= 4) return true;
   const bit = access === 'r' ? PMP_R : access === 'w' ? PMP_W : PMP_X;
   for (const [lo, hi, c] of t.entries) {
     if (pa + size <= lo || pa >= hi) continue;

@@ -47,8 +47,10 @@ export function walkSv32(env: WalkEnv, va: number, acc: Access): WalkResult {
     // 3. If pte.v = 0, or if pte.r = 0 and pte.w = 1, stop and raise a page-fault exception.
     if ((pte & PTE_V) === 0 || ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0)) return PAGE_FAULT;
     // 4. If pte.r = 1 or pte.x = 1, this is a leaf: go to step 5. Otherwise descend one level;
-    //    if i < 0, raise a page-fault exception.
+    //    if i < 0, raise a page-fault exception. (Step 3 also faults on reserved bits: for a
+    //    non-leaf PTE, D, A and U are reserved, §12.3.1.)
     if ((pte & (PTE_R | PTE_X)) !== 0) break;
+    if ((pte & (PTE_D | PTE_A | PTE_U)) !== 0) return PAGE_FAULT;
     i -= 1;
     if (i < 0) return PAGE_FAULT;
     a = Math.floor(pte / 1024) * PAGE;

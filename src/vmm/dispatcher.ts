@@ -7,6 +7,7 @@
  */
 import { match } from 'ts-pattern';
 import type { Core } from '../machine/core.js';
+import { inRam } from '../machine/access.js';
 import { stepHart } from '../machine/step.js';
 import { decode } from '../isa/decode.js';
 import { EXC, INTERRUPT_BIT } from '../hart/csr-bits.js';
@@ -29,7 +30,7 @@ export function routineFor(cause: number, tval: number): Routine {
       .with('wfi', (): Routine => 'TE-WFI')
       .with('sfence.vma', (): Routine => 'TE-SFENCE')
       .otherwise((): Routine => 'TE-ILLEGAL'))
-    .with(EXC.ECALL_U, (): Routine => 'TE-ECALL')
+    .with(EXC.ECALL_U, EXC.ECALL_S, EXC.ECALL_M, (): Routine => 'TE-ECALL')
     .with(EXC.BREAKPOINT, (): Routine => 'TE-EBREAK')
     .with(EXC.INSN_PAGE, EXC.LOAD_PAGE, EXC.STORE_PAGE, (): Routine => 'TE-PAGE')
     .with(EXC.INSN_MISALIGNED, EXC.LOAD_MISALIGNED, EXC.STORE_MISALIGNED, (): Routine => 'TE-MISALIGNED')
@@ -38,11 +39,18 @@ export function routineFor(cause: number, tval: number): Routine {
 
 const PMP_CSR = (n: number): boolean => n >= 0x3a0 && n <= 0x3ef;
 
-/** Interpret one guest step with the reference semantics on the VM's machine state. */
-function interpret(vm: VmWork): void {
+/**
+ * Interpret one guest step with the reference semantics on the VM's machine state. TE-PT-WRITE:
+ * if the step stored to a traced page (a page the shadows were built from), they are dropped.
+ */
+export function interpret(vm: VmWork): void {
   stepHart(vm.core);
   vm.stats.interpreted++;
   vm.recheck = true;
+  if (vm.core.storeWatchHit) {
+    vm.core.storeWatchHit = false;
+    flushShadows(vm.shadow);
+  }
 }
 
 /** VMM-DISPATCH-2: handle one host trap taken while `vm` ran directly. Returns the routine used. */
@@ -69,14 +77,14 @@ export function dispatch(host: Core, vm: VmWork): Routine {
       flushShadows(vm.shadow);
       break;
     case 'TE-PAGE': {
-      const dev = v.dev;
-      // TE-PT-WRITE: where the store lands, found before interpretation changes the context.
-      const target = mcause === EXC.STORE_PAGE ? guestPage(v, mtval, 'w') : null;
+      // Where the access lands, found before interpretation changes the context: a device makes
+      // this TE-MMIO (the device access is the interpretation; nothing to map).
+      const acc = mcause === EXC.INSN_PAGE ? 'x' : mcause === EXC.LOAD_PAGE ? 'r' : 'w';
+      const target = guestPage(v, mtval, acc);
+      const mmio = target !== null && !inRam(v, target, 1);
       interpret(vm);
-      if (v.dev !== dev) { count(vm, 'TE-MMIO'); return 'TE-MMIO'; }
-      // A store to a page-table page: shadows built from the old PTEs may be stale.
-      if (target !== null && vm.shadow.traced.has(target)) flushShadows(vm.shadow);
-      else if (fillShadow(vm.shadow, v, host.mem, vm.delta, mtval, vm.protect)) flushShadows(vm.shadow);
+      if (mmio) { count(vm, 'TE-MMIO'); return 'TE-MMIO'; }
+      if (fillShadow(vm.shadow, v, host.mem, vm.delta, mtval, vm.protect)) flushShadows(vm.shadow);
       break;
     }
     default:

@@ -60,10 +60,13 @@ export function createVm(id: number, spec: VmSpec, host: PhysMem, ram: Region, s
   const core = thaw(m);
   core.mem = new OffsetMem(host, delta, m.config.ramBase, m.config.ramSize);
   refreshLines(core);
+  const shadow = newShadow(shadowPool);
+  // TE-PT-WRITE: the VM's stores are watched for the pages its shadows were built from.
+  core.storeWatch = shadow.traced;
   const protect = new Set<number>();
   if (m.htif.tohost >= 0) protect.add(m.htif.tohost - (m.htif.tohost % 4096));
   return {
-    id, name: spec.name, core, ram, delta, shadow: newShadow(shadowPool), protect,
+    id, name: spec.name, core, ram, delta, shadow, protect,
     stats: { entries: {}, direct: 0, interpreted: 0 }, loadedAt: null, recheck: true,
   };
 }

@@ -16,7 +16,7 @@ import { grant, newAllocator, type AllocState } from './allocator.js';
 import { createVm, type VmSpec, type VmStats, type VmWork } from './vm.js';
 import { directExecutable } from './shadow.js';
 import { load, unload } from './context.js';
-import { dispatch } from './dispatcher.js';
+import { dispatch, interpret } from './dispatcher.js';
 
 /** Shadow-table frames per VM (1 MiB). */
 const SHADOW_POOL = 256 * 4096;
@@ -138,8 +138,7 @@ export function vmmRun(w: VmmWork, maxSteps: number, stop?: (vm: VmWork) => bool
       vm = w.vms[w.current]!;
     }
     if (vm.recheck && needsInterpretation(vm)) {
-      stepHart(vm.core);
-      vm.stats.interpreted++;
+      interpret(vm);
       steps++;
       w.left--;
       if (stop?.(vm)) break;
