@@ -19,6 +19,7 @@ static uint32_t preemptions, ticks, boot_free;
 extern char __user_start[], __user_end[], __user_phys[], __free_start[];
 extern char s_start[];
 extern void __attribute__((noreturn)) s_return_user(uint32_t *frame);
+extern uint32_t s_probe_load(uint32_t addr);
 
 /* User programs (user.c): these are user virtual addresses, never called here. */
 extern char ustart[];
@@ -110,6 +111,14 @@ static const char *cause_name(uint32_t c) {
   }
 }
 
+/* Exceptions whose stval is the faulting address (page, access and
+ * misalignment faults); for the others its value is not needed here. */
+static int cause_has_address(uint32_t c) {
+  return c == EXC_INSN_MISALIGNED || c == EXC_INSN_ACCESS || c == EXC_LOAD_MISALIGNED ||
+         c == EXC_LOAD_ACCESS || c == EXC_STORE_MISALIGNED || c == EXC_STORE_ACCESS ||
+         c == EXC_INSN_PAGE || c == EXC_LOAD_PAGE || c == EXC_STORE_PAGE;
+}
+
 /* ---- tasks ---- */
 
 static uint32_t *switch_to(struct task *t) {
@@ -136,8 +145,10 @@ static uint32_t *schedule(void) {
 static void task_finished(struct task *t) {
   uint32_t mapped = t->npages, dirty = vm_count_dirty(t);
   if (!t->bol) tprintf(t, "\n");
-  if (t->killed)
+  if (t->killed && cause_has_address(t->kill_cause))
     tprintf(t, "[kernel] task %u (%s) killed: %s at %x\n", t->id, t->name, cause_name(t->kill_cause), t->kill_tval);
+  else if (t->killed)
+    tprintf(t, "[kernel] task %u (%s) killed: %s\n", t->id, t->name, cause_name(t->kill_cause));
   else
     tprintf(t, "[kernel] task %u (%s) exited with code %d\n", t->id, t->name, t->code);
   tprintf(t, "[kernel] task %u: %u pages mapped on demand, %u of them dirty\n", t->id, mapped, dirty);
@@ -226,13 +237,11 @@ static uint32_t *syscall(struct task *t) {
 
 /* ---- traps from U-mode (s_entry.S) ---- */
 
-uint32_t *s_trap(uint32_t *frame) {
+static uint32_t *s_trap_dispatch(uint32_t *frame, uint32_t scause, uint32_t stval) {
   struct task *t = cur;
-  uint32_t scause = csr_read(scause), stval = csr_read(stval);
   if (t == 0 || frame != t->r) kpanic("trap from U-mode without a current task");
   if ((scause & CAUSE_INTERRUPT) != 0) {
     if (scause != (CAUSE_INTERRUPT | IRQ_S_TIMER)) kpanic("unexpected interrupt scause=%x", scause);
-    fw_call(FW_SET_TIMER_REL, TIME_SLICE);
     preemptions++;
     if (++ticks % AGING_INTERVAL == 0) vm_age(t);
     return schedule();
@@ -255,6 +264,15 @@ uint32_t *s_trap(uint32_t *frame) {
       kill(t, scause, stval);
       return schedule();
   }
+}
+
+uint32_t *s_trap(uint32_t *frame) {
+  uint32_t scause = csr_read(scause);
+  uint32_t *next = s_trap_dispatch(frame, scause, csr_read(stval));
+  /* The next time slice starts as late as possible, so that the next task
+   * runs even if a slice is hardly longer than the kernel's own work. */
+  if (scause == (CAUSE_INTERRUPT | IRQ_S_TIMER)) fw_call(FW_SET_TIMER_REL, TIME_SLICE);
+  return next;
 }
 
 /* ---- boot and shutdown ---- */
@@ -295,6 +313,10 @@ void __attribute__((noreturn)) kmain(void) {
           RAM_BASE, RAM_BASE + RAM_SIZE - 1, UART_BASE, FINISHER_BASE);
   kprintf("[kernel] user image %x-%x (%u bytes) at physical %x; user pages are mapped on demand\n",
           (uint32_t)__user_start, (uint32_t)__user_end - 1, (uint32_t)(__user_end - __user_start), (uint32_t)__user_phys);
+  uint32_t probe = s_probe_load(RAM_BASE);
+  kprintf("[kernel] PMP check: load from firmware memory %x -> %s\n", RAM_BASE,
+          probe == 0 ? "no trap (NOT PROTECTED)" : cause_name(probe));
+  if (probe != EXC_LOAD_ACCESS) kpanic("the firmware is not protected by PMP");
   boot_free = vm_free_pages();
   kprintf("[kernel] page pool: %u free pages\n", boot_free);
 

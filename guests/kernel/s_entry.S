@@ -126,3 +126,24 @@ s_trap_kernel:
   call s_kernel_trap
 1:
   j 1b
+
+/*
+ * uint32_t s_probe_load(uint32_t addr): load a word from addr in S-mode;
+ * returns 0, or scause if the load trapped (to check that PMP keeps the
+ * kernel out of the firmware).  A trap lands on the local vector, which
+ * neither returns with sret nor touches the registers the probe uses.
+ */
+  .balign 4
+  .globl s_probe_load
+s_probe_load:
+  la t0, 1f
+  csrrw t1, stvec, t0
+  lw t2, 0(a0)
+  li a0, 0
+  csrw stvec, t1
+  ret
+  .balign 4
+1:
+  csrr a0, scause
+  csrw stvec, t1
+  ret

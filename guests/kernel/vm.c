@@ -101,14 +101,16 @@ static enum region_kind region_of(uint32_t va, uint32_t *perm) {
 
 static const uint32_t acc_perm[3] = { [ACC_X] = PTE_X, [ACC_R] = PTE_R, [ACC_W] = PTE_W };
 
-/* The level-0 PTE for va, allocating the level-0 table if `alloc`; 0 if none. */
-static uint32_t *pte_of(uint32_t *root, uint32_t va, int alloc) {
+/* The level-0 PTE for va, allocating the level-0 table if `alloc` is not
+ * null (and then setting *alloc when it did); 0 if none. */
+static uint32_t *pte_of(uint32_t *root, uint32_t va, int *alloc) {
   uint32_t *l1 = &root[va >> 22];
   if ((*l1 & PTE_V) == 0) {
-    if (!alloc) return 0;
+    if (alloc == 0) return 0;
     uint32_t *table = page_alloc();
     if (table == 0) return 0;
     *l1 = PTE_PPN(table) | PTE_V;      /* non-leaf: A, D, U must be 0 */
+    *alloc = 1;
   } else if ((*l1 & (PTE_R | PTE_W | PTE_X)) != 0) {
     return 0;                          /* a megapage of the kernel map */
   }
@@ -124,7 +126,8 @@ enum fault_result vm_fault(struct task *t, uint32_t va, enum access acc) {
   enum region_kind kind = region_of(va, &perm);
   if (kind == R_NONE) return FAULT_SEGV;
   if ((perm & acc_perm[acc]) == 0) return FAULT_PROT;
-  uint32_t *pte = pte_of(t->root, va, 1);
+  int new_table = 0;
+  uint32_t *pte = pte_of(t->root, va, &new_table);
   if (pte == 0) return FAULT_NOMEM;
   uint32_t e = *pte;
   if ((e & PTE_V) == 0) {
@@ -155,7 +158,10 @@ enum fault_result vm_fault(struct task *t, uint32_t va, enum access acc) {
     }
   }
   *pte = e;
-  sfence_vma_va(va);
+  /* A changed non-leaf PTE needs SFENCE.VMA with rs1 = x0, a changed leaf
+   * one only the address (privileged spec, "Supervisor Memory-Management
+   * Fence Instruction"). */
+  if (new_table) sfence_vma_all(); else sfence_vma_va(va);
   return FAULT_OK;
 }
 

@@ -31,7 +31,8 @@ export interface World {
 
 const flagBits: Arbitrary<number> = fc.record({
   v: fc.integer({ min: 0, max: 9 }).map((n) => n > 0), // V = 1 mostly
-  rwx: fc.constantFrom(1, 2, 3, 4, 5, 6, 7), // R W X combinations other than 0 (a pointer); 2 and 6 are W-without-R
+  // R W X combinations other than 0 (a pointer); 2 and 6 are the reserved W-without-R encodings.
+  rwx: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(1, 3, 4, 5, 7) }, { weight: 1, arbitrary: fc.constantFrom(2, 6) }),
   u: fc.boolean(), g: fc.boolean(), a: fc.integer({ min: 0, max: 3 }).map((n) => n > 0), d: fc.boolean(),
   rsw: fc.integer({ min: 0, max: 3 }),
 }).map((f) => ((f.v ? V : 0) | ((f.rwx & 1) ? R : 0) | ((f.rwx & 2) ? W : 0) | ((f.rwx & 4) ? X : 0)
@@ -58,21 +59,23 @@ const megaPpn: Arbitrary<number> = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: RAM_PPN + 1, max: RAM_PPN + 1023 }) }, // misaligned
 );
 
-const anyWord = fc.integer({ min: 0, max: 0xffffffff });
+/** Any word; without `reserved`, a word that happens to be a pointer has D/A/U cleared. */
+const anyWord = (reserved: boolean): Arbitrary<number> => fc.integer({ min: 0, max: 0xffffffff })
+  .map((w) => (!reserved && (w & 0xf) === V ? (w & ~(A | D | U)) >>> 0 : w));
 
 /** A root-table PTE. `tables` are second-level tables in RAM. */
 const rootPte = (tables: number[], denied: boolean, reserved: boolean): Arbitrary<number> => fc.oneof(
   { weight: 5, arbitrary: pointer(fc.constantFrom(...tables), reserved) },
   { weight: 1, arbitrary: pointer(fc.constantFrom(...OUTSIDE_PPNS, ...(denied ? [DENIED_PPN] : [])), reserved) },
   { weight: 3, arbitrary: leaf(megaPpn) },
-  { weight: 1, arbitrary: anyWord },
+  { weight: 1, arbitrary: anyWord(reserved) },
   { weight: 1, arbitrary: fc.constant(0) },
 );
 /** A second-level PTE. */
 const levelZeroPte = (reserved: boolean): Arbitrary<number> => fc.oneof(
   { weight: 8, arbitrary: leaf(pagePpn) },
   { weight: 1, arbitrary: pointer(fc.constantFrom(...TABLE_PPNS), reserved) }, // a pointer at level 0: page fault
-  { weight: 1, arbitrary: anyWord },
+  { weight: 1, arbitrary: anyWord(reserved) },
   { weight: 1, arbitrary: fc.constant(0) },
 );
 

@@ -275,3 +275,42 @@ export function sret(m0: Model): { m: Model; pc: number } {
   s |= SPIE;
   return { m: { ...m0, mstatus: s >>> 0, priv: y }, pc: m0.sepc >>> 0 };
 }
+
+/**
+ * PRIV-CSR-MIP: the value a CSRRS/CSRRC starts its read-modify-write from. For mip (and its sip
+ * view) the SEIP bit that takes part is only the software-writable one, not the interrupt
+ * controller's signal (§3.1.9); every other CSR starts from the value read.
+ */
+export function rmwBase(m: Model, num: number, e: Env): number {
+  return num === 0x344 || num === 0x144 ? readCsr(m, num, { ...e, lines: e.lines & ~(1 << 9) }) : readCsr(m, num, e);
+}
+
+/** A Zicsr instruction's form: which register/immediate it uses and whether it reads and writes. */
+export interface CsrForm { op: 'csrrw' | 'csrrs' | 'csrrc' | 'csrrwi' | 'csrrsi' | 'csrrci'; rd: number; rs1: number; uimm: number }
+/** Does the form write the CSR (CSRRS/CSRRC with rs1 = x0, CSRRSI/CSRRCI with uimm = 0 do not)? */
+export const formWrites = (f: CsrForm): boolean =>
+  f.op === 'csrrw' || f.op === 'csrrwi' || (f.op === 'csrrs' || f.op === 'csrrc' ? f.rs1 !== 0 : f.uimm !== 0);
+/** Does the form read the CSR (CSRRW/CSRRWI with rd = x0 do not)? */
+export const formReads = (f: CsrForm): boolean => !((f.op === 'csrrw' || f.op === 'csrrwi') && f.rd === 0);
+
+export type CsrResult =
+  | { illegal: true }
+  | { illegal: false; rd: number | null; m: Model };
+
+/**
+ * One Zicsr instruction in model terms (Vol. I Zicsr chapter and PRIV-CNT-3): illegal, or the
+ * value written to rd (null when rd is not written) and the model after the instruction retired.
+ * `src` is the rs1 register value or the zero-extended uimm.
+ */
+export function csrInstruction(m: Model, num: number, f: CsrForm, src: number, e: Env): CsrResult {
+  const write = formWrites(f);
+  if (!accessOk(m, num, write, e.zicntr)) return { illegal: true };
+  const old = readCsr(m, num, e);
+  let after = retire(m);
+  if (write) {
+    const base = rmwBase(m, num, e);
+    const set = f.op === 'csrrw' || f.op === 'csrrwi' ? src : f.op === 'csrrs' || f.op === 'csrrsi' ? base | src : base & ~src;
+    after = writeCsr(after, num, set >>> 0);
+  }
+  return { illegal: false, rd: formReads(f) && f.rd !== 0 ? old : null, m: after };
+}

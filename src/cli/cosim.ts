@@ -1,5 +1,5 @@
 /**
- * `popek cosim --stdio` (ORA-COSIM-4): the co-simulation oracle over JSON lines. One request per
+ * `popek cosim --stdio` (ORA-COSIM-5): the co-simulation oracle over JSON lines. One request per
  * input line, one reply per output line, in order; a malformed request gets {"error": "..."} and
  * the session goes on. The protocol is in spec/oracle.md.
  */
@@ -41,7 +41,7 @@ type Request = t.TypeOf<typeof Request>;
 
 const commitOut = (o: Oracle, r: ReturnType<Oracle['step']>): unknown => (r === null ? null : CommitJsonCodec.encode(commitJson(r)));
 
-/** ORA-COSIM-4: the reply to one request line (never throws for any input). */
+/** ORA-COSIM-5: the reply to one request line (never throws for any input). */
 export function handleLine(o: Oracle, line: string): { reply: unknown; quit: boolean } {
   let json: unknown;
   try {

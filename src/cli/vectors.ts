@@ -33,6 +33,8 @@ const FLAGS = {
 } as const;
 
 export async function vectorsCommand(argv: readonly string[]): Promise<number> {
+  // A reader that stops early (`| head`) is not an error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
   const [sub, ...rest] = argv;
   const p = parseArgs(rest, FLAGS);
   if (!p.ok) { process.stderr.write(`popek vectors: ${p.error}\n`); return EXIT.BAD_INPUT; }

@@ -60,32 +60,39 @@ export const patterned = (pattern: string, name: string) => {
  * A closed object: required and optional properties, and no other keys (JSON Schema
  * `additionalProperties: false`). io-ts's `exact` strips unknown keys; this one rejects them.
  */
-export function closed<R extends t.Props, O extends t.Props>(name: string, required: R, optional?: O) {
-  const inner = optional === undefined
-    ? t.type(required) as unknown as t.Type<t.TypeOf<t.TypeC<R>> & Partial<t.TypeOf<t.PartialC<O>>>, t.OutputOf<t.TypeC<R>> & Partial<t.OutputOf<t.PartialC<O>>>, unknown>
-    : t.intersection([t.type(required), t.partial(optional)]) as unknown as t.Type<t.TypeOf<t.TypeC<R>> & Partial<t.TypeOf<t.PartialC<O>>>, t.OutputOf<t.TypeC<R>> & Partial<t.OutputOf<t.PartialC<O>>>, unknown>;
+export function closed<R extends t.Props, O extends t.Props = {}>(name: string, required: R, optional?: O) {
+  const req = t.type(required);
+  const opt = t.partial(optional ?? ({} as O));
+  type A = t.TypeOf<t.TypeC<R>> & Partial<t.TypeOf<t.PartialC<O>>>;
+  type Out = t.OutputOf<t.TypeC<R>> & Partial<t.OutputOf<t.PartialC<O>>>;
   const keys = new Set([...Object.keys(required), ...Object.keys(optional ?? {})]);
-  type A = t.TypeOf<typeof inner>;
-  type Out = t.OutputOf<typeof inner>;
+  const dropUndefined = (o: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return new t.Type<A, Out, unknown>(
     name,
-    (u): u is A => inner.is(u),
+    (u): u is A => req.is(u) && opt.is(u) && Object.keys(u as object).every((k) => keys.has(k)),
     (u, c) => {
-      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `expected an object`);
-      for (const k of Object.keys(u)) {
-        if (!keys.has(k)) return t.failure((u as Record<string, unknown>)[k], t.appendContext(c, k, t.never, (u as Record<string, unknown>)[k]), `unknown key "${k}"`);
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'expected an object');
+      const o = u as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        if (!keys.has(k)) return t.failure(o[k], t.appendContext(c, k, t.never, o[k]), `unknown key "${k}"`);
       }
-      // Optional keys present with the value undefined cannot come from JSON; treat them as absent.
-      const r = inner.validate(u, c);
-      if (isLeft(r)) return r;
+      // Required and optional members are validated separately (not as an io-ts intersection), so
+      // error paths name only real keys.
+      const r1 = req.validate(u, c);
+      if (isLeft(r1)) return r1;
+      const r2 = opt.validate(u, c);
+      if (isLeft(r2)) return r2;
+      // (io-ts copies every input key into each result; keep each member's own keys only.)
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(r.right as Record<string, unknown>)) if (v !== undefined) out[k] = v;
-      return t.success(out as A);
+      for (const k of Object.keys(required)) out[k] = (r1.right as Record<string, unknown>)[k];
+      for (const k of Object.keys(optional ?? {})) out[k] = (r2.right as Record<string, unknown>)[k];
+      return t.success(dropUndefined(out) as A);
     },
     (a) => {
-      const enc = inner.encode(a) as Record<string, unknown>;
+      const all: t.Props = { ...required, ...(optional ?? {}) };
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(enc)) if (v !== undefined) out[k] = v;
+      for (const [k, v] of Object.entries(a as Record<string, unknown>)) if (v !== undefined && all[k] !== undefined) out[k] = all[k]!.encode(v);
       return out as Out;
     },
   );

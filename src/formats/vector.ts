@@ -9,7 +9,6 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import {
   ArchStateCodec, closed, nonEmpty, CommitJsonCodec, CsrValues, HaltCodec, Hex32, intRange, MemRegion, patterned, PrivCodec, RegisterFile,
 } from './arch-state.js';
-import { errorPath } from './errors.js';
 
 export const ID_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
 export const RULE_PATTERN = '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$';
@@ -85,7 +84,18 @@ export function describeErrors(errs: t.Errors): string {
   const last = best.context[best.context.length - 1];
   const got = JSON.stringify(best.value);
   const what = best.message ?? `expected ${last?.type.name ?? 'a value'}, got ${got === undefined ? 'nothing' : got.slice(0, 60)}`;
-  return `at ${errorPath(best)}: ${what}`;
+  return `at ${jsonPath(best)}: ${what}`;
+}
+
+/** The JSON path of an error, leaving out the entries io-ts adds for the alternatives of a union. */
+export function jsonPath(e: t.ValidationError): string {
+  let p = '$';
+  for (let i = 1; i < e.context.length; i++) {
+    if (e.context[i - 1]!.type instanceof t.UnionType) continue;
+    const k = e.context[i]!.key;
+    p += /^\d+$/.test(k) ? `[${k}]` : `.${k}`;
+  }
+  return p;
 }
 
 /** JSON text of a vector (or any JSON value): two-space indentation, short arrays and objects on one line. */

@@ -34,6 +34,8 @@ export const EXC = {
   INSN_MISALIGNED: 0, INSN_ACCESS: 1, ILLEGAL: 2, BREAKPOINT: 3, LOAD_MISALIGNED: 4, LOAD_ACCESS: 5,
   STORE_MISALIGNED: 6, STORE_ACCESS: 7, ECALL_U: 8, ECALL_S: 9, ECALL_M: 11, INSN_PAGE: 12,
   LOAD_PAGE: 13, STORE_PAGE: 15,
+  // H extension
+  ECALL_VS: 10, INSN_GUEST_PAGE: 20, LOAD_GUEST_PAGE: 21, VIRTUAL: 22, STORE_GUEST_PAGE: 23,
 } as const;
 /** medeleg bits that may be set: every exception code above except ECALL_M (§3.1.8). */
 export const MEDELEG_WRITABLE = 0xb3ff;

@@ -25,6 +25,10 @@ export type Outcome =
   | { k: 'sret' }
   | { k: 'wfi' }
   | { k: 'fence.i' }
-  | { k: 'sfence.vma'; vaddr: number; asid: number; rs1: number; rs2: number };
+  | { k: 'sfence.vma'; vaddr: number; asid: number; rs1: number; rs2: number }
+  /** H: a load or store as VS/VU would make it (HLV/HLVX/HSV); `x`: HLVX (execute permission suffices). */
+  | { k: 'hlv'; rd: number; addr: number; size: 1 | 2 | 4; signed: boolean; x: boolean }
+  | { k: 'hsv'; addr: number; size: 1 | 2 | 4; v: number }
+  | { k: 'hfence'; gvma: boolean };
 
 export const NEXT: Outcome = Object.freeze({ k: 'next' });

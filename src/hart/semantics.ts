@@ -103,6 +103,19 @@ export const SEMANTICS: { [O in Op]: Semantics<O> } = {
   sret: () => ({ k: 'sret' }),
   wfi: () => ({ k: 'wfi' }),
   'sfence.vma': (i, _, x) => ({ k: 'sfence.vma', vaddr: x[i.rs1]! >>> 0, asid: x[i.rs2]! & 0x1ff, rs1: i.rs1, rs2: i.rs2 }),
+  // H extension (hypervisor chapter): legality and the two-stage access are decided at commit.
+  'hlv.b': (i, _, x) => ({ k: 'hlv', rd: i.rd, addr: x[i.rs1]! >>> 0, size: 1, signed: true, x: false }),
+  'hlv.bu': (i, _, x) => ({ k: 'hlv', rd: i.rd, addr: x[i.rs1]! >>> 0, size: 1, signed: false, x: false }),
+  'hlv.h': (i, _, x) => ({ k: 'hlv', rd: i.rd, addr: x[i.rs1]! >>> 0, size: 2, signed: true, x: false }),
+  'hlv.hu': (i, _, x) => ({ k: 'hlv', rd: i.rd, addr: x[i.rs1]! >>> 0, size: 2, signed: false, x: false }),
+  'hlvx.hu': (i, _, x) => ({ k: 'hlv', rd: i.rd, addr: x[i.rs1]! >>> 0, size: 2, signed: false, x: true }),
+  'hlv.w': (i, _, x) => ({ k: 'hlv', rd: i.rd, addr: x[i.rs1]! >>> 0, size: 4, signed: true, x: false }),
+  'hlvx.wu': (i, _, x) => ({ k: 'hlv', rd: i.rd, addr: x[i.rs1]! >>> 0, size: 4, signed: true, x: true }),
+  'hsv.b': (i, _, x) => ({ k: 'hsv', addr: x[i.rs1]! >>> 0, size: 1, v: x[i.rs2]! }),
+  'hsv.h': (i, _, x) => ({ k: 'hsv', addr: x[i.rs1]! >>> 0, size: 2, v: x[i.rs2]! }),
+  'hsv.w': (i, _, x) => ({ k: 'hsv', addr: x[i.rs1]! >>> 0, size: 4, v: x[i.rs2]! }),
+  'hfence.vvma': () => ({ k: 'hfence', gvma: false }),
+  'hfence.gvma': () => ({ k: 'hfence', gvma: true }),
   illegal: (i) => ({ k: 'trap', cause: EXC.ILLEGAL, tval: i.word >>> 0 }),
 };
 

@@ -34,6 +34,30 @@ export interface CsrFile {
   scause: number;
   stval: number;
   satp: number;
+  // --- H extension (hypervisor chapter). Present in every hart; reachable only when misa.H = 1.
+  /** mstatush: MPV (bit 7) and GVA (bit 6). */
+  mstatush: number;
+  mtval2: number;
+  mtinst: number;
+  hstatus: number;
+  hedeleg: number;
+  hideleg: number;
+  /** hvip: VSSIP, VSTIP, VSEIP as written by the hypervisor (mip bits 2, 6, 10). */
+  hvip: number;
+  hcounteren: number;
+  htval: number;
+  htinst: number;
+  hgatp: number;
+  henvcfg: number;
+  htimedeltaLo: number;
+  htimedeltaHi: number;
+  vsstatus: number;
+  vstvec: number;
+  vsscratch: number;
+  vsepc: number;
+  vscause: number;
+  vstval: number;
+  vsatp: number;
   /** pmpcfg bytes, one per entry (16 entries' worth is always allocated; unimplemented ones read 0). */
   pmpcfg: readonly number[];
   /** pmpaddr registers (bits 33:2 of the address). */
@@ -45,6 +69,8 @@ export interface HartState {
   /** x0..x31; x0 is always 0. */
   x: Int32Array;
   priv: Priv;
+  /** The virtualization mode V (H extension): 1 in VS- and VU-mode. */
+  v: 0 | 1;
   csr: CsrFile;
   /** Physical address of the LR reservation (word-aligned), or -1. */
   reservation: number;
@@ -67,10 +93,14 @@ export function resetHart(id: number, pc: number): HartState {
     pc: pc >>> 0,
     x: new Int32Array(32),
     priv: PRV_M,
+    v: 0,
     csr: {
       mstatus: 0, medeleg: 0, mideleg: 0, mie: 0, mipSw: 0, mtvec: 0, mcounteren: 0, mcountinhibit: 0,
       mscratch: 0, mepc: 0, mcause: 0, mtval: 0, menvcfg: 0, stvec: 0, scounteren: 0, senvcfg: 0,
       sscratch: 0, sepc: 0, scause: 0, stval: 0, satp: 0,
+      mstatush: 0, mtval2: 0, mtinst: 0, hstatus: 0, hedeleg: 0, hideleg: 0, hvip: 0, hcounteren: 0,
+      htval: 0, htinst: 0, hgatp: 0, henvcfg: 0, htimedeltaLo: 0, htimedeltaHi: 0,
+      vsstatus: 0, vstvec: 0, vsscratch: 0, vsepc: 0, vscause: 0, vstval: 0, vsatp: 0,
       pmpcfg: new Array<number>(PMP_MAX).fill(0), pmpaddr: new Array<number>(PMP_MAX).fill(0),
     },
     reservation: -1,

@@ -4,7 +4,7 @@
  */
 import type { Inst } from './inst.js';
 import { funct3, funct7, immB, immI, immJ, immS, immU, opcode, OPC, rd, rs1, rs2 } from './fields.js';
-import { AMO_OPS, BRANCH_OPS, CSR_OPS, FIXED_SYSTEM, IMM_OPS, LOAD_OPS, REG_OPS, STORE_OPS, index } from './tables.js';
+import { AMO_OPS, BRANCH_OPS, CSR_OPS, FIXED_SYSTEM, HFENCE_OPS, HLV_OPS, HSV_OPS, IMM_OPS, LOAD_OPS, REG_OPS, STORE_OPS, index } from './tables.js';
 
 const [REG] = index(REG_OPS.map(([op, f7, f3]) => [op, (f7 << 3) | f3] as const));
 const [IMM] = index(IMM_OPS);
@@ -14,6 +14,9 @@ const [STORE] = index(STORE_OPS);
 const [AMO] = index(AMO_OPS);
 const [CSR] = index(CSR_OPS);
 const [SYS] = index(FIXED_SYSTEM.map(([op, w]) => [op, w >>> 0] as const));
+const [HLV] = index(HLV_OPS);
+const [HSV] = index(HSV_OPS);
+const [HFENCE] = index(HFENCE_OPS);
 
 /** Decode one 32-bit instruction word (unsigned or signed representation). */
 export function decode(word: number): Inst {
@@ -67,7 +70,16 @@ export function decode(word: number): Inst {
       if (f3 === 0) {
         const fixed = SYS.get(w);
         if (fixed) return { op: fixed };
-        return funct7(w) === 0x09 && rd(w) === 0 ? { op: 'sfence.vma', rs1: rs1(w), rs2: rs2(w) } : illegal;
+        if (rd(w) !== 0) return illegal;
+        if (funct7(w) === 0x09) return { op: 'sfence.vma', rs1: rs1(w), rs2: rs2(w) };
+        const hf = HFENCE.get(funct7(w));
+        return hf ? { op: hf, rs1: rs1(w), rs2: rs2(w) } : illegal;
+      }
+      if (f3 === 4) {
+        const lv = HLV.get((funct7(w) << 5) | rs2(w));
+        if (lv) return { op: lv, rd: rd(w), rs1: rs1(w) };
+        const sv = HSV.get(funct7(w));
+        return sv && rd(w) === 0 ? { op: sv, rs1: rs1(w), rs2: rs2(w) } : illegal;
       }
       const op = CSR.get(f3);
       if (op === undefined) return illegal;

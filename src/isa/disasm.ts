@@ -71,8 +71,12 @@ export function disassemble(i: Inst, pc: number): string {
       return i.rd === 0 && i.rs1 === 0 && i.imm === 0 ? 'fence.i' : raw(i);
     case 'ecall': case 'ebreak': case 'mret': case 'sret': case 'wfi':
       return i.op;
-    case 'sfence.vma':
-      return `sfence.vma\t${r(i.rs1)},${r(i.rs2)}`;
+    case 'sfence.vma': case 'hfence.vvma': case 'hfence.gvma':
+      return `${i.op}\t${r(i.rs1)},${r(i.rs2)}`;
+    case 'hlv.b': case 'hlv.bu': case 'hlv.h': case 'hlv.hu': case 'hlvx.hu': case 'hlv.w': case 'hlvx.wu':
+      return `${i.op}\t${r(i.rd)},(${r(i.rs1)})`;
+    case 'hsv.b': case 'hsv.h': case 'hsv.w':
+      return `${i.op}\t${r(i.rs2)},(${r(i.rs1)})`;
     case 'csrrw': case 'csrrs': case 'csrrc':
       if (i.op === 'csrrw' && i.rd === 0 && i.rs1 === 0 && i.csr === 0xc00) return 'unimp';
       return `${i.op}\t${r(i.rd)},${csrOperand(i.csr)},${r(i.rs1)}`;

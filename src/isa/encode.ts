@@ -1,7 +1,7 @@
 /** `encode`: the inverse of `decode` on every non-illegal instruction (ISA-DEC-2). */
 import type { Inst } from './inst.js';
 import { OPC, packB, packI, packJ, packR, packS, packU } from './fields.js';
-import { AMO_OPS, BRANCH_OPS, CSR_OPS, FIXED_SYSTEM, IMM_OPS, LOAD_OPS, REG_OPS, STORE_OPS, index } from './tables.js';
+import { AMO_OPS, BRANCH_OPS, CSR_OPS, FIXED_SYSTEM, HFENCE_OPS, HLV_OPS, HSV_OPS, IMM_OPS, LOAD_OPS, REG_OPS, STORE_OPS, index } from './tables.js';
 
 const REG = new Map(REG_OPS.map(([op, f7, f3]) => [op, [f7, f3] as const]));
 const [, IMM] = index(IMM_OPS);
@@ -11,6 +11,9 @@ const [, STORE] = index(STORE_OPS);
 const [, AMO] = index(AMO_OPS);
 const [, CSR] = index(CSR_OPS);
 const [, SYS] = index(FIXED_SYSTEM);
+const [, HLV] = index(HLV_OPS);
+const [, HSV] = index(HSV_OPS);
+const [, HFENCE] = index(HFENCE_OPS);
 
 const get = <K, V>(m: Map<K, V>, k: K): V => m.get(k) as V;
 
@@ -48,6 +51,12 @@ export function encode(i: Inst): number {
     case 'ecall': case 'ebreak': case 'mret': case 'sret': case 'wfi':
       return get(SYS, i.op) >>> 0;
     case 'sfence.vma': return packR(OPC.SYSTEM, 0, 0x09, 0, i.rs1, i.rs2);
+    case 'hfence.vvma': case 'hfence.gvma': return packR(OPC.SYSTEM, 0, get(HFENCE, i.op), 0, i.rs1, i.rs2);
+    case 'hlv.b': case 'hlv.bu': case 'hlv.h': case 'hlv.hu': case 'hlvx.hu': case 'hlv.w': case 'hlvx.wu': {
+      const k = get(HLV, i.op);
+      return packR(OPC.SYSTEM, 4, k >>> 5, i.rd, i.rs1, k & 31);
+    }
+    case 'hsv.b': case 'hsv.h': case 'hsv.w': return packR(OPC.SYSTEM, 4, get(HSV, i.op), 0, i.rs1, i.rs2);
     case 'csrrw': case 'csrrs': case 'csrrc':
       return packI(OPC.SYSTEM, get(CSR, i.op), i.rd, i.rs1, i.csr);
     case 'csrrwi': case 'csrrsi': case 'csrrci':

@@ -20,6 +20,10 @@ export type AmoOp =
 export type CsrOp = 'csrrw' | 'csrrs' | 'csrrc';
 export type CsrImmOp = 'csrrwi' | 'csrrsi' | 'csrrci';
 export type SystemOp = 'ecall' | 'ebreak' | 'mret' | 'sret' | 'wfi';
+/** H extension: hypervisor virtual-machine loads and stores, and fences. */
+export type HlvOp = 'hlv.b' | 'hlv.bu' | 'hlv.h' | 'hlv.hu' | 'hlvx.hu' | 'hlv.w' | 'hlvx.wu';
+export type HsvOp = 'hsv.b' | 'hsv.h' | 'hsv.w';
+export type HfenceOp = 'hfence.vvma' | 'hfence.gvma';
 
 export type Inst =
   | { op: RegOp; rd: number; rs1: number; rs2: number }
@@ -35,6 +39,9 @@ export type Inst =
   | { op: 'fence.i'; rd: number; rs1: number; imm: number }
   | { op: SystemOp }
   | { op: 'sfence.vma'; rs1: number; rs2: number }
+  | { op: HlvOp; rd: number; rs1: number }
+  | { op: HsvOp; rs1: number; rs2: number }
+  | { op: HfenceOp; rs1: number; rs2: number }
   | { op: CsrOp; rd: number; rs1: number; csr: number }
   | { op: CsrImmOp; rd: number; uimm: number; csr: number }
   | { op: 'lr.w'; rd: number; rs1: number; aq: number; rl: number }

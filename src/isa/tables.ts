@@ -2,7 +2,7 @@
  * Opcode tables: the funct fields that select each operation, one table per extension.
  * Decode and encode both read these tables, so the two directions cannot disagree.
  */
-import type { AmoOp, BranchOp, CsrImmOp, CsrOp, ImmOp, LoadOp, RegOp, StoreOp } from './inst.js';
+import type { AmoOp, BranchOp, CsrImmOp, CsrOp, HlvOp, HsvOp, ImmOp, LoadOp, RegOp, StoreOp } from './inst.js';
 
 /** OP (RV32I and M): key is funct7 << 3 | funct3. */
 export const REG_OPS: ReadonlyArray<readonly [RegOp, number, number]> = [
@@ -44,6 +44,18 @@ export const CSR_OPS: ReadonlyArray<readonly [CsrOp | CsrImmOp, number]> = [
 export const FIXED_SYSTEM: ReadonlyArray<readonly ['ecall' | 'ebreak' | 'mret' | 'sret' | 'wfi', number]> = [
   ['ecall', 0x00000073], ['ebreak', 0x00100073], ['sret', 0x10200073], ['mret', 0x30200073], ['wfi', 0x10500073],
 ];
+
+/**
+ * H extension (hypervisor chapter, "Hypervisor Virtual-Machine Load and Store Instructions"): SYSTEM,
+ * funct3 = 100. HLV/HLVX are keyed by funct7 << 5 | rs2 (rs2 selects the variant); HSV by funct7.
+ */
+export const HLV_OPS: ReadonlyArray<readonly [HlvOp, number]> = [
+  ['hlv.b', (0x30 << 5) | 0], ['hlv.bu', (0x30 << 5) | 1], ['hlv.h', (0x32 << 5) | 0], ['hlv.hu', (0x32 << 5) | 1],
+  ['hlvx.hu', (0x32 << 5) | 3], ['hlv.w', (0x34 << 5) | 0], ['hlvx.wu', (0x34 << 5) | 3],
+];
+export const HSV_OPS: ReadonlyArray<readonly [HsvOp, number]> = [['hsv.b', 0x31], ['hsv.h', 0x33], ['hsv.w', 0x35]];
+/** HFENCE.VVMA and HFENCE.GVMA: SYSTEM, funct3 = 0, rd = 0, funct7 0x11 / 0x31. */
+export const HFENCE_OPS: ReadonlyArray<readonly ['hfence.vvma' | 'hfence.gvma', number]> = [['hfence.vvma', 0x11], ['hfence.gvma', 0x31]];
 
 /** Build a lookup map from a table's key to its op, and the reverse. */
 export const index = <K, V>(rows: ReadonlyArray<readonly [V, K]>): [Map<K, V>, Map<V, K>] => [

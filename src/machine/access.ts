@@ -8,9 +8,14 @@ import { PRV_M, PRV_S } from '../hart/state.js';
 import { type Access, compilePmp, pmpAllowsTable, type PmpTable } from '../memory/pmp.js';
 import { walkSv32 } from '../translation/sv32.js';
 import { tlbFill, tlbLookup } from './tlb.js';
+import { translateTwoStage, trapValues } from '../translation/two-stage.js';
+import type { TrapInfo } from '../hart/trap.js';
 import { mmioRead, mmioWrite } from '../devices/platform.js';
 
-export type Fault = { cause: number; tval: number };
+export type Fault = { cause: number; tval: number; info?: TrapInfo };
+
+/** The privilege and virtualization mode an access is made in. */
+export interface Mode { priv: number; v: 0 | 1; hlvx?: boolean }
 
 /** Fault causes by access type: [misaligned, access fault, page fault] (§3.1.15). */
 const CAUSES: Record<Access, readonly [number, number, number]> = {
@@ -27,6 +32,16 @@ export function effectivePriv(c: Core, acc: Access): number {
   const h = c.hart;
   if (acc !== 'x' && h.priv === PRV_M && (h.csr.mstatus & MSTATUS.MPRV) !== 0) return (h.csr.mstatus >>> MSTATUS.MPP_SHIFT) & 3;
   return h.priv;
+}
+
+/** MEM-PRIV, HV-MPRV: the effective mode; with MPRV, data accesses use MPP and (when MPP != M) MPV. */
+export function effectiveMode(c: Core, acc: Access): Mode {
+  const h = c.hart;
+  if (acc !== 'x' && h.priv === PRV_M && (h.csr.mstatus & MSTATUS.MPRV) !== 0) {
+    const mpp = (h.csr.mstatus >>> MSTATUS.MPP_SHIFT) & 3;
+    return { priv: mpp, v: mpp !== PRV_M && (h.csr.mstatush & 0x80) !== 0 ? 1 : 0 };
+  }
+  return { priv: h.priv, v: h.v };
 }
 
 export const inRam = (c: Core, pa: number, size: number): boolean =>
@@ -50,12 +65,13 @@ export const pmpAllows = (c: Core, pa: number, size: number, acc: Access, priv: 
  * XLATE-1: translate one virtual address for an access that stays within a page, applying the A/D
  * update of the walk when the policy is hardware update. Returns a physical address or a fault.
  */
-export type Translation = { pa: number; update: { addr: number; value: number } | null } | Fault;
+export type Translation = { pa: number; updates: Array<{ addr: number; value: number }> } | Fault;
 
-export function translate(c: Core, va: number, acc: Access, ptes?: number[]): Translation {
-  const priv = effectivePriv(c, acc);
+export function translate(c: Core, va: number, acc: Access, ptes?: number[], mode: Mode = effectiveMode(c, acc)): Translation {
+  if (mode.v === 1) return translateV(c, va, acc, mode);
+  const priv = mode.priv;
   const satp = c.hart.csr.satp;
-  if (priv === PRV_M || (satp >>> 31) === 0) return { pa: va >>> 0, update: null };
+  if (priv === PRV_M || (satp >>> 31) === 0) return { pa: va >>> 0, updates: [] };
   const h = c.hart;
   const r = walkSv32({
     rootPpn: satp & 0x3fffff,
@@ -71,11 +87,31 @@ export function translate(c: Core, va: number, acc: Access, ptes?: number[]): Tr
     },
   }, va >>> 0, acc);
   if (!r.ok) return r.fault === 'page' ? pageFault(acc, va) : accessFault(acc, va);
-  if (r.update === null) return { pa: r.pa, update: null };
+  if (r.update === null) return { pa: r.pa, updates: [] };
   // XLATE-AD-2: the A/D update is a store to the PTE and must pass PMA and PMP as one.
   if (!inRam(c, r.pteAddr, 4) || !pmpAllows(c, r.pteAddr, 4, 'w', PRV_S)) return accessFault(acc, va);
   if (ptes) ptes.length = 0; // a walk with a side effect is not cached
-  return { pa: r.pa, update: { addr: r.pteAddr, value: r.update } };
+  return { pa: r.pa, updates: [{ addr: r.pteAddr, value: r.update }] };
+}
+
+/**
+ * HV-XLATE-2: a V = 1 access: VS-stage under vsatp, G-stage under hgatp (spec/hypervisor-translation.md).
+ * Page-table accesses of both stages are implicit S-mode accesses checked by PMA and PMP.
+ */
+function translateV(c: Core, va: number, acc: Access, mode: Mode): Translation {
+  const h = c.hart.csr;
+  const r = translateTwoStage({
+    vsatp: h.vsatp, hgatp: h.hgatp, priv: mode.priv === PRV_S ? 1 : 0,
+    sum: (h.vsstatus & MSTATUS.SUM) !== 0, vsMxr: (h.vsstatus & MSTATUS.MXR) !== 0, mxr: (h.mstatus & MSTATUS.MXR) !== 0,
+    hlvx: mode.hlvx === true, vsAd: c.config.adUpdate, gAd: c.config.adUpdate,
+    readPte: (pa) => (inRam(c, pa, 4) && pmpAllows(c, pa, 4, 'r', PRV_S) ? c.mem.read(pa, 4) : null),
+    storePteOk: (pa) => inRam(c, pa, 4) && pmpAllows(c, pa, 4, 'w', PRV_S),
+  }, va >>> 0, acc);
+  if (!r.ok) {
+    const t = trapValues(r.fault, acc, va);
+    return { cause: t.cause, tval: t.tval, info: { tval2: t.tval2, tinst: t.tinst, gva: t.gva } };
+  }
+  return { pa: r.pa, updates: r.updates.map((u) => ({ addr: u.pa, value: u.value })) };
 }
 
 /**
@@ -84,23 +120,24 @@ export function translate(c: Core, va: number, acc: Access, ptes?: number[]): Tr
  * tval of a fault is the virtual address of the piece that faulted. The walks' A/D
  * updates are made only once every piece has translated and passed PMP.
  */
-export function resolve(c: Core, va: number, size: number, acc: Access): Array<[number, number]> | Fault {
-  const priv = effectivePriv(c, acc);
+export function resolve(c: Core, va: number, size: number, acc: Access, mode: Mode = effectiveMode(c, acc)): Array<[number, number]> | Fault {
+  const priv = mode.priv;
   const first = 4096 - (va & 0xfff);
   const pieces: Array<[number, number]> = size <= first ? [[va >>> 0, size]] : [[va >>> 0, first], [(va + first) >>> 0, size - first]];
   const out: Array<[number, number]> = [];
   const updates: Array<{ addr: number; value: number }> = [];
   for (const [pva, n] of pieces) {
-    const hit = tlbLookup(c, pva, acc, priv);
+    // The translation cache covers V = 0 only (V = 1 walks every time).
+    const hit = mode.v === 0 ? tlbLookup(c, pva, acc, priv) : -1;
     if (hit >= 0) { out.push([hit, n]); continue; }
     const ptes: number[] = [];
-    const t = translate(c, pva, acc, ptes);
+    const t = translate(c, pva, acc, ptes, mode);
     if ('cause' in t) return t;
     const pa = t.pa;
     if (!pmpAllows(c, pa, n, acc, priv)) return accessFault(acc, pva);
-    if (t.update !== null) updates.push(t.update);
+    if (t.updates.length > 0) updates.push(...t.updates);
     // ENG-TLB-1: cache only walks without side effects whose whole page passes PMP.
-    else if (ptes.length > 0 && pmpAllows(c, pa - (pa & 0xfff), 4096, acc, priv)) tlbFill(c, pva, acc, priv, pa, ptes);
+    else if (mode.v === 0 && ptes.length > 0 && pmpAllows(c, pa - (pa & 0xfff), 4096, acc, priv)) tlbFill(c, pva, acc, priv, pa, ptes);
     out.push([pa, n]);
   }
   for (const u of updates) c.mem.writeLE(u.addr, 4, u.value);

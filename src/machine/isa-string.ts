@@ -7,6 +7,8 @@ import type { Op } from '../isa/inst.js';
 export interface IsaSet {
   m: boolean;
   a: boolean;
+  /** The hypervisor extension (misa.H, bit 7). */
+  h: boolean;
   zicsr: boolean;
   zifencei: boolean;
   zicntr: boolean;
@@ -16,7 +18,7 @@ export interface IsaSet {
 
 const LETTERS: Record<string, string> = {
   e: 'RV32E', f: 'F (single-precision float)', d: 'D (double-precision float)', q: 'Q', c: 'C (compressed)',
-  b: 'B (bit manipulation)', v: 'V (vector)', h: 'H (hypervisor; planned)', g: 'G (implies F and D)', p: 'P', j: 'J', l: 'L', n: 'N',
+  b: 'B (bit manipulation)', v: 'V (vector)', g: 'G (implies F and D)', p: 'P', j: 'J', l: 'L', n: 'N',
 };
 const MULTI = new Set(['zicsr', 'zifencei', 'zicntr']);
 
@@ -30,10 +32,11 @@ export function parseIsa(s: string): { ok: true; isa: IsaSet } | { ok: false; er
   if (letters.startsWith('e')) return { ok: false, error: `--isa "${s}": extension RV32E is not implemented by popek (the base must be I)` };
   if (letters.startsWith('g')) return { ok: false, error: `--isa "${s}": extension G (implies F and D) is not implemented by popek` };
   if (!letters.startsWith('i')) return { ok: false, error: `--isa "${s}": the base must be I (e.g. rv32i...)` };
-  const set: IsaSet = { m: false, a: false, zicsr: false, zifencei: false, zicntr: false, misa: 0 };
+  const set: IsaSet = { m: false, a: false, h: false, zicsr: false, zifencei: false, zicntr: false, misa: 0 };
   for (const ch of letters.slice(1)) {
     if (ch === 'm') set.m = true;
     else if (ch === 'a') set.a = true;
+    else if (ch === 'h') set.h = true;
     else return { ok: false, error: `--isa "${s}": extension ${LETTERS[ch] ?? ch.toUpperCase()} is not implemented by popek` };
   }
   for (const ext of m[3]!.split('_').filter((x) => x !== '')) {
@@ -42,20 +45,21 @@ export function parseIsa(s: string): { ok: true; isa: IsaSet } | { ok: false; er
   }
   if (!set.zicsr) return { ok: false, error: `--isa "${s}": popek needs zicsr (the privileged architecture is built on it)` };
   const bit = (c: string): number => 1 << (c.charCodeAt(0) - 97);
-  set.misa = (0x40000000 | bit('i') | bit('s') | bit('u') | (set.m ? bit('m') : 0) | (set.a ? bit('a') : 0)) >>> 0;
+  set.misa = (0x40000000 | bit('i') | bit('s') | bit('u') | (set.m ? bit('m') : 0) | (set.a ? bit('a') : 0) | (set.h ? bit('h') : 0)) >>> 0;
   return { ok: true, isa: set };
 }
 
 const M_OPS = new Set<Op>(['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu']);
 
 /** An optional extension an instruction belongs to. */
-export type Extension = 'm' | 'a' | 'zifencei';
+export type Extension = 'm' | 'a' | 'h' | 'zifencei';
 
 /** The optional extension that defines `op`, or null for base and privileged instructions. */
 export function extensionOf(op: Op): Extension | null {
   if (M_OPS.has(op)) return 'm';
   if (op === 'lr.w' || op === 'sc.w' || op.startsWith('amo')) return 'a';
   if (op === 'fence.i') return 'zifencei';
+  if (op.startsWith('hlv') || op.startsWith('hsv') || op.startsWith('hfence')) return 'h';
   return null;
 }
 

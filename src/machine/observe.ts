@@ -11,6 +11,8 @@ import type { HartState } from '../hart/state.js';
 export interface HartObservation {
   pc: number;
   priv: number;
+  /** The virtualization mode (H extension). */
+  v: number;
   x: number[];
   /** Every implemented CSR by name, as M-mode reads it (time included). */
   csrs: Record<string, number>;
@@ -52,7 +54,7 @@ export function observe(m: Machine): Observation {
   }
   return {
     harts: m.harts.map((h) => ({
-      pc: h.pc >>> 0, priv: h.priv, x: [...h.x].map((v) => v >>> 0), csrs: observeCsrs(m, h),
+      pc: h.pc >>> 0, priv: h.priv, v: h.v, x: [...h.x].map((v) => v >>> 0), csrs: observeCsrs(m, h),
       waiting: h.waiting, reservation: h.reservation,
     })),
     ram, out: m.out, halt: m.halt,

@@ -3,16 +3,17 @@
  * commit. Every guest behaviour ends in a defined state: retire, trap, or wait (STEP-TOTAL).
  */
 import { type Core, refreshLines } from './core.js';
-import { accessFault, effectivePriv, faultingPiece, inRam, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
+import { accessFault, effectiveMode, faultingPiece, inRam, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
 import { tlbLookup } from './tlb.js';
+import type { Mode } from './access.js';
 import { extensionOf, type Extension, isZicntrCsr } from './isa-string.js';
 import { decode } from '../isa/decode.js';
 import type { Inst, Op } from '../isa/inst.js';
 import { SEMANTICS, type Semantics } from '../hart/semantics.js';
 import type { Outcome } from '../hart/outcome.js';
 import { EXC, MSTATUS, SSTATUS_MASK } from '../hart/csr-bits.js';
-import { csrAccess, csrRead, csrReadForRmw, csrWrite, type CsrEnv } from '../hart/csrs.js';
-import { mret, sret, takeTrap } from '../hart/trap.js';
+import { csrCheck, csrRead, csrReadForRmw, csrWrite, type CsrEnv } from '../hart/csrs.js';
+import { mret, NO_INFO, sret, takeTrap, type TrapInfo } from '../hart/trap.js';
 import { pendingInterrupt } from '../hart/interrupts.js';
 import { PRV_M, PRV_S, PRV_U } from '../hart/state.js';
 import { htifService } from './htif-service.js';
@@ -42,14 +43,21 @@ export const csrEnv = (c: Core): CsrEnv => ({
   timeLo: c.timeLo, timeHi: c.timeHi, lines: c.lines[c.hart.id] ?? 0,
 });
 
-/** mip as the hart sees it now. */
-export const mipOf = (c: Core): number => (c.hart.csr.mipSw | (c.lines[c.hart.id] ?? 0)) >>> 0;
+/** mip as the hart sees it now (with H, hvip's VS-level bits too). */
+export const mipOf = (c: Core): number =>
+  (c.hart.csr.mipSw | (c.lines[c.hart.id] ?? 0) | (c.isa.h ? c.hart.csr.hvip & 0x444 : 0)) >>> 0;
 
-function trap(c: Core, cause: number, tval: number): void {
+/** Causes whose tval is a virtual address (so, from V = 1, a guest virtual address: HV-TRAP-GVA). */
+const ADDRESS_TVAL = (1 << 0) | (1 << 1) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) |
+  (1 << 12) | (1 << 13) | (1 << 15) | (1 << 20) | (1 << 21) | (1 << 23);
+
+function trap(c: Core, cause: number, tval: number, info?: TrapInfo): void {
   if (c.rec) c.rec.trap = { cause, tval };
-  takeTrap(c.hart, cause, tval);
+  const h = c.hart;
+  const gva = h.v === 1 && (cause & 0x80000000) === 0 && ((ADDRESS_TVAL >>> cause) & 1) !== 0;
+  takeTrap(h, cause, tval, info ?? (gva ? { tval2: 0, tinst: 0, gva } : NO_INFO));
 }
-const fault = (c: Core, f: Fault): void => trap(c, f.cause, f.tval);
+const fault = (c: Core, f: Fault): void => trap(c, f.cause, f.tval, f.info);
 
 /**
  * PRIV-CNT-2: a retired instruction advances minstret and mcycle (unless inhibited in
@@ -102,7 +110,9 @@ function storeHit(c: Core, pa: number, n: number): void {
  */
 function quickPa(c: Core, va: number, size: number, acc: 'r' | 'w' | 'x'): number {
   if ((va & 0xfff) + size > 4096) return -1;
-  const priv = acc === 'x' ? c.hart.priv : effectivePriv(c, acc);
+  const mode = acc === 'x' ? c.hart : effectiveMode(c, acc);
+  if (mode.v === 1) return -1;
+  const priv = mode.priv;
   if (priv === PRV_M) return pmpTable(c).anyLocked || (va & 3) + size > 4 ? -1 : va >>> 0;
   return tlbLookup(c, va, acc, priv);
 }
@@ -186,19 +196,50 @@ function atomic(c: Core, o: Extract<Outcome, { k: 'lr' | 'sc' | 'amo' }>): void 
   advance(c);
 }
 
+/** HV-HLV: the effective mode of HLV/HLVX/HSV: V = 1 at privilege hstatus.SPVP. */
+const hyperMode = (c: Core, hlvx: boolean): Mode => ({ priv: (c.hart.csr.hstatus & (1 << 8)) !== 0 ? PRV_S : PRV_U, v: 1, hlvx });
+
+/** A fault of HLV/HLVX/HSV reports a guest virtual address even from V = 0 (HV-TRAP-GVA). */
+const withGva = (f: Fault): Fault => ({ ...f, info: { tval2: f.info?.tval2 ?? 0, tinst: f.info?.tinst ?? 0, gva: true } });
+
+function hlv(c: Core, o: Extract<Outcome, { k: 'hlv' }>): void {
+  if (misaligned(c, o.addr, o.size, false)) return fault(c, withGva(misalignedFault('r', o.addr)));
+  const pieces = resolve(c, o.addr, o.size, 'r', hyperMode(c, o.x));
+  if (!Array.isArray(pieces)) return fault(c, withGva(pieces));
+  const raw = physRead(c, pieces, o.size);
+  if (raw === null) return fault(c, withGva(accessFault('r', faultingPiece(c, o.addr, pieces))));
+  if (c.rec) c.rec.mem.push({ op: 'r', addr: o.addr, size: o.size, value: raw });
+  writeRd(c, o.rd, o.signed ? (o.size === 1 ? (raw << 24) >> 24 : o.size === 2 ? (raw << 16) >> 16 : raw | 0) : raw);
+  advance(c);
+}
+
+function hsv(c: Core, o: Extract<Outcome, { k: 'hsv' }>): void {
+  if (misaligned(c, o.addr, o.size, false)) return fault(c, withGva(misalignedFault('w', o.addr)));
+  const pieces = resolve(c, o.addr, o.size, 'w', hyperMode(c, false));
+  if (!Array.isArray(pieces)) return fault(c, withGva(pieces));
+  const v = o.size === 4 ? o.v >>> 0 : o.v & (o.size === 2 ? 0xffff : 0xff);
+  if (!physWrite(c, pieces, v)) return fault(c, withGva(accessFault('w', faultingPiece(c, o.addr, pieces))));
+  storeHits(c, pieces);
+  if (c.rec) c.rec.mem.push({ op: 'w', addr: o.addr, size: o.size, value: v });
+  advance(c);
+}
+
 function csrOp(c: Core, o: Extract<Outcome, { k: 'csr' }>, word: number): void {
   const h = c.hart;
-  if (!csrAccess(h, o.csr, !o.noWrite) || (!c.isa.zicntr && isZicntrCsr(o.csr))) return trap(c, EXC.ILLEGAL, word);
   const env = csrEnv(c);
-  const old = o.noRead ? 0 : csrRead(h, o.csr, env);
-  const base = o.op === 'w' ? 0 : csrReadForRmw(h, o.csr, env);
+  if (!c.isa.zicntr && isZicntrCsr(o.csr)) return trap(c, EXC.ILLEGAL, word);
+  const chk = csrCheck(h, o.csr, !o.noWrite, env);
+  if (!chk.ok) return trap(c, chk.cause === 'virtual' ? EXC.VIRTUAL : EXC.ILLEGAL, word);
+  const num = chk.num;
+  const old = o.noRead ? 0 : csrRead(h, num, env);
+  const base = o.op === 'w' ? 0 : csrReadForRmw(h, num, env);
   // PRIV-CNT-3: the instruction retires first, so a write to a counter is what the next one reads.
   writeRd(c, o.rd, old | 0);
   advance(c);
   if (!o.noWrite) {
     const nv = o.op === 'w' ? o.src : o.op === 's' ? base | o.src : base & ~o.src;
-    csrWrite(h, o.csr, nv, env);
-    if (c.rec) c.rec.csrs.push([o.csr, csrRead(h, o.csr, csrEnv(c))]);
+    csrWrite(h, num, nv, env);
+    if (c.rec) c.rec.csrs.push([num, csrRead(h, num, csrEnv(c))]);
   }
 }
 
@@ -225,35 +266,74 @@ function commit(c: Core, o: Outcome, word: number): void {
     case 'lr': case 'sc': case 'amo': return atomic(c, o);
     case 'csr': return csrOp(c, o, word);
     case 'trap':
-      // PRIV-ECALL: the environment-call cause encodes the mode it came from (8, 9 or 11).
-      return trap(c, o.cause === EXC.ECALL_U ? EXC.ECALL_U + h.priv : o.cause, o.tval);
+      // PRIV-ECALL, HV-ECALL: the environment-call cause encodes the mode it came from: 8 from U or
+      // VU, 9 from HS, 10 from VS, 11 from M.
+      return trap(c, o.cause === EXC.ECALL_U ? (h.v === 1 ? (h.priv === PRV_S ? EXC.ECALL_VS : EXC.ECALL_U) : EXC.ECALL_U + h.priv) : o.cause, o.tval);
     case 'mret':
       // PRIV-XRET-1: MRET is legal only in M-mode.
       if (h.priv !== PRV_M) return trap(c, EXC.ILLEGAL, word);
       mret(h);
       if (c.rec) c.rec.csrs.push([0x300, h.csr.mstatus]);
       return retire(c);
-    case 'sret':
+    case 'sret': {
       // PRIV-XRET-2: SRET is illegal in U-mode, and in S-mode when mstatus.TSR = 1 (§3.1.6.5).
-      if (h.priv === PRV_U || (h.priv === PRV_S && (h.csr.mstatus & MSTATUS.TSR) !== 0)) return trap(c, EXC.ILLEGAL, word);
+      // HV-VIRTUAL: with V = 1 it raises a virtual-instruction exception in VU-mode, and in VS-mode
+      // when hstatus.VTSR = 1 (TSR affects only HS-mode).
+      const bad = sensitive(c, (h.csr.mstatus & MSTATUS.TSR) !== 0, (h.csr.hstatus & HSTATUS_VTSR) !== 0);
+      if (bad !== 0) return trap(c, bad, word);
       sret(h);
       if (c.rec) c.rec.csrs.push([0x100, (h.csr.mstatus & SSTATUS_MASK) >>> 0]);
       return retire(c);
-    case 'wfi':
+    }
+    case 'wfi': {
       // PRIV-WFI: illegal in U-mode, and in S-mode when mstatus.TW = 1; otherwise the hart waits.
-      if (h.priv === PRV_U || (h.priv === PRV_S && (h.csr.mstatus & MSTATUS.TW) !== 0)) return trap(c, EXC.ILLEGAL, word);
+      // HV-VIRTUAL: TW = 1 makes it illegal in every mode below M; with V = 1 it is virtual in
+      // VU-mode, and in VS-mode when hstatus.VTW = 1.
+      if (h.priv !== PRV_M && (h.csr.mstatus & MSTATUS.TW) !== 0) return trap(c, EXC.ILLEGAL, word);
+      const bad = sensitive(c, false, (h.csr.hstatus & HSTATUS_VTW) !== 0);
+      if (bad !== 0) return trap(c, bad, word);
       h.waiting = true;
       return advance(c);
+    }
     case 'fence.i': return advance(c);
-    case 'sfence.vma':
+    case 'sfence.vma': {
       // PRIV-SFENCE: illegal in U-mode, and in S-mode when mstatus.TVM = 1 (§3.1.6.5).
-      if (h.priv === PRV_U || (h.priv === PRV_S && (h.csr.mstatus & MSTATUS.TVM) !== 0)) return trap(c, EXC.ILLEGAL, word);
+      // HV-VIRTUAL: with V = 1, virtual in VU-mode, and in VS-mode when hstatus.VTVM = 1.
+      const bad = sensitive(c, (h.csr.mstatus & MSTATUS.TVM) !== 0, (h.csr.hstatus & HSTATUS_VTVM) !== 0);
+      if (bad !== 0) return trap(c, bad, word);
       return advance(c);
+    }
+    case 'hfence': {
+      // HV-HFENCE: legal in M and HS (HFENCE.GVMA not when mstatus.TVM = 1); illegal in U; virtual
+      // with V = 1. popek has no TLB, so they order nothing else (spec/translation.md).
+      if (h.v === 1) return trap(c, EXC.VIRTUAL, word);
+      if (h.priv === PRV_U || (h.priv === PRV_S && o.gvma && (h.csr.mstatus & MSTATUS.TVM) !== 0)) return trap(c, EXC.ILLEGAL, word);
+      return advance(c);
+    }
+    case 'hlv': case 'hsv': {
+      // HV-HLV: legal in M and HS, and in U when hstatus.HU = 1; virtual with V = 1.
+      if (h.v === 1) return trap(c, EXC.VIRTUAL, word);
+      if (h.priv === PRV_U && (h.csr.hstatus & HSTATUS_HU) === 0) return trap(c, EXC.ILLEGAL, word);
+      return o.k === 'hlv' ? hlv(c, o) : hsv(c, o);
+    }
     default: {
       const never: never = o;
       return never;
     }
   }
+}
+
+const HSTATUS_HU = 1 << 9, HSTATUS_VTVM = 1 << 20, HSTATUS_VTW = 1 << 21, HSTATUS_VTSR = 1 << 22;
+
+/**
+ * The exception for a supervisor instruction (SRET, WFI, SFENCE.VMA) in the current mode, or 0:
+ * illegal in U-mode and in HS-mode when `hsTrap`; with V = 1 (HV-VIRTUAL), virtual in VU-mode and
+ * in VS-mode when `vsTrap`.
+ */
+function sensitive(c: Core, hsTrap: boolean, vsTrap: boolean): number {
+  const h = c.hart;
+  if (h.v === 1) return h.priv === PRV_U || vsTrap ? EXC.VIRTUAL : 0;
+  return h.priv === PRV_U || (h.priv === PRV_S && hsTrap) ? EXC.ILLEGAL : 0;
 }
 
 /** Fetch the instruction word at pc: translation, PMP and PMA for an execute access. */

@@ -97,7 +97,12 @@ const MAX_OUT = 16 << 20;
 export function runImpl(text: string, v: Vector, o: ImplOptions): Promise<Verdict> {
   return new Promise((resolve) => {
     let out = '', err = '', done = false, timedOut = false, overflow = false;
-    const child = spawn(o.command, { shell: true, detached: true, stdio: ['pipe', 'pipe', 'pipe'], cwd: o.cwd });
+    // A plain command line (no shell syntax) is run directly, saving a shell per vector.
+    const plain = /^[\w./=:@%+,-]+( +[\w./=:@%+,-]+)*$/.test(o.command.trim());
+    const argv = o.command.trim().split(/ +/);
+    const child = plain
+      ? spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['pipe', 'pipe', 'pipe'], cwd: o.cwd })
+      : spawn(o.command, { shell: true, detached: true, stdio: ['pipe', 'pipe', 'pipe'], cwd: o.cwd });
     const kill = (): void => {
       try { if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
     };

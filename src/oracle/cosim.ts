@@ -32,7 +32,6 @@ import { pendingInterrupt } from '../hart/interrupts.js';
 import { MSTATUS } from '../hart/csr-bits.js';
 import { PRV_M } from '../hart/state.js';
 import { walkSv32 } from '../translation/sv32.js';
-import { readLE, readByte } from '../memory/store.js';
 import type { Access } from '../memory/pmp.js';
 import { CSR_NUMBERS, machineFromState, platformOf, type Platform } from './state.js';
 
@@ -59,7 +58,7 @@ export interface Oracle {
   /** Step hart 0 once; the commit record, or null when the machine has halted. */
   step(): CommitRecord | null;
   state(): OracleState;
-  /** Force the interrupt lines (bits of IRQ_LINES) from now on, or null to use popek's devices again. */
+  /** ORA-COSIM-4: force the interrupt lines (bits of IRQ_LINES) from now on, or null to use popek's devices again. */
   setInterruptPending(bits: number | null): void;
   /** The value the next MMIO load returns (a load from a physical address outside RAM). */
   overrideMmioLoad(value: number): void;
@@ -100,7 +99,7 @@ function applySc(c: Core, success: boolean): boolean {
   if (d.inst.op !== 'sc.w') return false;
   if (success) {
     const target = peekTranslate(c, h.x[d.inst.rs1]! >>> 0, 'w');
-    if (target !== null) h.reservation = target & ~3;
+    if (target !== null) h.reservation = target - (target % 4);
   } else h.reservation = -1;
   return true;
 }
@@ -167,9 +166,9 @@ class CosimOracle implements Oracle {
     const pend = this.pending;
     if (pend.irq !== null) c.lines[0] = pend.irq;
     if (pend.sc !== null && applySc(c, pend.sc)) pend.sc = null;
-    const rec = newRecord(h.id, h.priv, h.pc);
-    c.rec = rec;
+    c.rec = newRecord(h.id, h.priv, h.pc);
     stepHart(c);
+    const rec = c.rec; // stepHart starts its own record
     c.rec = null;
     // Other harts (if configured) step too, as one machine step does (STEP-SCHED).
     for (let i = 1; i < c.harts.length; i++) { c.hart = c.harts[i]!; stepHart(c); }

@@ -101,6 +101,9 @@ export function buildVector(id: string, c: Case): Vector {
   const before = readCsrs(m0.right, m0.right.harts[0]!, CSR_ORDER);
   const after = readCsrs(m1, m1.harts[0]!, CSR_ORDER);
   const trapped = r.commits.some((k) => k.trap !== null);
+  // A vector that traps must say so: an implementation that claims only unprivileged rules must
+  // never meet a trap (ORA-CHECK-3).
+  if (trapped && !c.rules.some((x) => x.startsWith('PRIV-') || x === 'STEP-TOTAL')) throw new Error(`${id}: the case traps but cites no PRIV- rule`);
   const want = new Set<string>([...Object.keys(initial.csrs), ...(c.watch ?? [])]);
   for (const n of CSR_ORDER) if (before[n] !== after[n] && !COUNTERS.has(n)) want.add(n);
   if (trapped) for (const n of TRAP_CSRS) want.add(n);

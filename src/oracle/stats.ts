@@ -27,7 +27,7 @@ const ID = /\*\*([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\*\*/g;
 export function specRules(specDir: string): Map<string, string> {
   const out = new Map<string, string>();
   let files: string[];
-  try { files = readdirSync(specDir).filter((f) => f.endsWith('.md')).sort(); } catch { return out; }
+  try { files = readdirSync(specDir).filter((f) => f.endsWith('.md') && f !== 'README.md').sort(); } catch { return out; }
   for (const f of files) {
     const chapter = basename(f, '.md');
     for (const m of readFileSync(join(specDir, f), 'utf8').matchAll(ID)) if (!out.has(m[1]!)) out.set(m[1]!, chapter);

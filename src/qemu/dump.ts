@@ -15,20 +15,29 @@ export interface FinalState {
   mem: Array<[number, number]>;
 }
 
-const H8 = '([0-9a-f]{8})';
-const RECORD = new RegExp(`@ ${H8}((?: [0-9a-f]{8}){${31 + DUMP_CSRS.length}})\\|((?: [0-9a-f]{8} [0-9a-f]{8})*) \\$`, 'g');
+const RECORD = /@([0-9a-f]{8})((?: [0-9a-f]{2}=[0-9a-f]{8})*) \|((?: [0-9a-f]{8}:[0-9a-f]{8})*) \$/g;
 
-/** QDIFF-DUMP-1: every complete record in a UART transcript, in order. */
-export function parseDump(out: string): FinalState[] {
+/**
+ * QDIFF-DUMP-1: every complete record in a UART transcript, in order. `expected[index]` holds the
+ * values of x1..x31 and DUMP_CSRS that the guest left out because they did not change.
+ */
+export function parseDump(out: string, expected: readonly (readonly number[])[]): FinalState[] {
   const res: FinalState[] = [];
   for (const m of out.matchAll(RECORD)) {
-    const words = m[2]!.trim().split(' ').map((w) => parseInt(w, 16) >>> 0);
+    const index = parseInt(m[1]!, 16);
+    const vals = [...(expected[index] ?? new Array<number>(31 + DUMP_CSRS.length).fill(0))];
+    for (const it of m[2]!.trim().split(' ').filter((x) => x !== '')) {
+      const [id, v] = it.split('=');
+      vals[parseInt(id!, 16)] = parseInt(v!, 16) >>> 0;
+    }
     const csrs: Record<string, number> = {};
-    DUMP_CSRS.forEach(([name], k) => { csrs[name] = words[31 + k]!; });
-    const mw = m[3]!.trim() === '' ? [] : m[3]!.trim().split(' ').map((w) => parseInt(w, 16) >>> 0);
+    DUMP_CSRS.forEach(([name], k) => { csrs[name] = vals[31 + k]! >>> 0; });
     const mem: Array<[number, number]> = [];
-    for (let k = 0; k + 1 < mw.length; k += 2) mem.push([mw[k]!, mw[k + 1]!]);
-    res.push({ index: parseInt(m[1]!, 16), x: words.slice(0, 31), csrs, mem });
+    for (const it of m[3]!.trim().split(' ').filter((x) => x !== '')) {
+      const [a, v] = it.split(':');
+      mem.push([parseInt(a!, 16) >>> 0, parseInt(v!, 16) >>> 0]);
+    }
+    res.push({ index, x: vals.slice(0, 31).map((v) => v >>> 0), csrs, mem });
   }
   return res;
 }

@@ -5,10 +5,11 @@
  * Memory map of a batch image (all physical, in the 128 MiB RAM of QEMU virt):
  *
  *   0x8000_0000  harness page: entry, M-mode trap vector (HVEC, 32 slots), trap handler, state dump,
- *                UART output, finisher; save area and variables at 0x8000_0C00
+ *                UART output, finisher
  *   0x8000_1000  S-mode stub page (SSTUB, 32 slots of `ecall`): stvec always points here, so a
  *                trap delegated to S ends the program with an ecall from S (never delegated)
- *   0x8000_2000  per program, one 4 KiB cell per slot: the prologue (M-mode) that sets up the
+ *   0x8000_2000  the handler's save area and variables
+ *   0x8000_3000  per program, one 4 KiB cell per slot: the prologue (M-mode) that sets up the
  *                initial state at +0, the body (the generated instructions, then an `ecall`
  *                epilogue) at +0x800, the program's descriptor and table of watched words at +0xA00
  *   0x8040_0000  per program: 256-byte data area
@@ -28,10 +29,12 @@ export const RAM_BASE = 0x8000_0000;
 export const HARNESS = RAM_BASE;
 export const HVEC = RAM_BASE + 0x100;
 export const SSTUB = RAM_BASE + 0x1000;
-export const SAVE = RAM_BASE + 0xc00;
+/** The handler's save area and variables: a page of their own (stores into a page that holds
+ * code make QEMU throw away its translations of that page). */
+export const SAVE = RAM_BASE + 0x2000;
 export const HV_CUR = SAVE + 0x80;
 export const HV_DUMMY = SAVE + 0x84;
-export const CELL_BASE = RAM_BASE + 0x2000;
+export const CELL_BASE = RAM_BASE + 0x3000;
 export const CELL_SIZE = 0x1000;
 export const BODY_OFF = 0x800;
 export const BODY_SIZE = 0x200;
@@ -62,7 +65,9 @@ export type Value =
   /** An address in this program's data area, seen through one of its windows. */
   | { k: 'data'; view: 'pa' | 'v4k' | 'alias' | 'mega' | 'odd'; off: number }
   /** The address of body item `item` (clamped to the epilogue) plus `off`. */
-  | { k: 'code'; item: number; off: number };
+  | { k: 'code'; item: number; off: number }
+  /** satp naming this program's page table with translation on (0 without paging). */
+  | { k: 'satp'; asid: number };
 
 /** One element of a program body. Branch and jump targets are forward, counted in items. */
 export type Item =
@@ -142,6 +147,8 @@ export interface Placement {
   data: number;
   /** Root table (level-0 table at root + 4096), or 0. */
   pt: number;
+  /** Address of the prologue's last instruction (MRET into S/U, or the jump into an M body). */
+  enter: number;
 }
 
 export interface BatchImage {
@@ -152,6 +159,8 @@ export interface BatchImage {
   itemAddrs: number[][];
   /** The instruction words of each body (including the epilogue `ecall`), for disassembly. */
   bodyWords: number[][];
+  /** Per program: the values of x1..x31 and DUMP_CSRS that the dump leaves out when unchanged. */
+  expected: number[][];
   /** Handler entry (HCOMMON) and its end, for pre-screening. */
   handler: number;
   segments: Array<{ addr: number; bytes: Uint8Array }>;
@@ -177,11 +186,12 @@ export function dataAddress(p: Placement, view: 'pa' | 'v4k' | 'alias' | 'mega' 
   }
 }
 
-function resolveValue(v: Value, p: Placement, items: readonly number[]): number {
+function resolveValue(v: Value, p: Placement, items: readonly number[], paging: Paging | null): number {
   switch (v.k) {
     case 'v': return v.v >>> 0;
     case 'data': return dataAddress(p, v.view, v.off);
-    default: return (items[Math.min(v.item, items.length - 1)]! + v.off) >>> 0;
+    case 'satp': return paging === null ? 0 : satpOf(p, { ...paging, asid: v.asid });
+    default: return (items[Math.max(0, Math.min(v.item, items.length - 1))]! + v.off) >>> 0;
   }
 }
 
@@ -208,7 +218,7 @@ export const satpOf = (p: Placement, pg: Paging): number => ((1 << 31) | ((pg.as
 const MPP_SHIFT = 11;
 
 /** QDIFF-PROG-1: assemble a batch of programs into one ELF (program k in slot `slots[k]`, default k). */
-export function buildBatch(programs: readonly TestProgram[], slots?: readonly number[]): BatchImage {
+export function buildBatch(programs: readonly TestProgram[], slots?: readonly number[], opts: { haltOnTrap?: boolean } = {}): BatchImage {
   const h = new Asm(HARNESS);
   const s = X;
   // ---- entry: park mtimecmp at the far future (no timer interrupt, MTIP clear), then program 0.
@@ -221,7 +231,8 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
   h.align(0x100);
   // ---- HVEC: every vector slot goes to the common handler.
   if (h.pc !== HVEC) throw new Error('harness layout: HVEC');
-  for (let k = 0; k < 32; k++) h.j('hcommon');
+  // (For pre-screening, QDIFF-RUN-2, every slot halts instead.)
+  for (let k = 0; k < 32; k++) h.j(opts.haltOnTrap === true ? 'phalt' : 'hcommon');
   const handler = h.label('hcommon');
   // Save x1, x2 and the trap-time mstatus in PMP address registers 15, 14, 13 (entries that stay
   // OFF), clear MPRV so that the handler's loads and stores are physical, then save x3..x31.
@@ -236,19 +247,28 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
   h.csrr(1, 0x3bf); h.i({ op: 'sw', rs1: 2, rs2: 1, imm: 4 });
   h.csrr(1, 0x3be); h.i({ op: 'sw', rs1: 2, rs2: 1, imm: 8 });
   h.csrr(1, 0x3bd); h.i({ op: 'sw', rs1: 2, rs2: 1, imm: 0 });
-  // ---- dump: "\n@<index> <x1..x31> <csrs> | <addr value>... $\n"
+  // ---- dump: "\n@<index>" then " <id>=<value>" for each of x1..x31 and DUMP_CSRS whose value
+  // differs from the program's expected value (its initial one), " |", then " <addr>:<value>" for
+  // each watched word that changed, then " $\n". Printing only changes keeps the UART traffic,
+  // which dominates QEMU's time, small.
   h.li(s.s0, HV_CUR);
   h.i({ op: 'lw', rd: s.s0, rs1: s.s0, imm: 0 });
+  h.i({ op: 'lw', rd: 20, rs1: s.s0, imm: 16 }); // s4: expected values
   h.li(s.s1, SAVE);
   h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 10 }); h.call('putc');
   h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 64 }); h.call('putc');
-  h.i({ op: 'lw', rd: s.a0, rs1: s.s0, imm: 0 }); h.call('puthex');
-  for (let r = 1; r < 32; r++) { h.i({ op: 'lw', rd: s.a0, rs1: s.s1, imm: 4 * r }); h.call('puthex'); }
-  for (const [name, num] of DUMP_CSRS) {
+  h.i({ op: 'lw', rd: s.a0, rs1: s.s0, imm: 0 });
+  h.i({ op: 'addi', rd: 12, rs1: 0, imm: 8 }); h.call('puthexn');
+  for (let r = 1; r < 32; r++) {
+    h.i({ op: 'lw', rd: s.a0, rs1: s.s1, imm: 4 * r });
+    h.i({ op: 'addi', rd: 11, rs1: 0, imm: r - 1 }); h.call('putitem');
+  }
+  DUMP_CSRS.forEach(([name, num], n) => {
     if (name === 'mstatus') h.i({ op: 'lw', rd: s.a0, rs1: s.s1, imm: 0 });
     else h.csrr(s.a0, num);
-    h.call('puthex');
-  }
+    h.i({ op: 'addi', rd: 11, rs1: 0, imm: 31 + n }); h.call('putitem');
+  });
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 32 }); h.call('putc');
   h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 124 }); h.call('putc'); // '|'
   h.i({ op: 'lw', rd: s.s2, rs1: s.s0, imm: 4 });
   h.i({ op: 'lw', rd: s.s3, rs1: s.s0, imm: 8 });
@@ -258,9 +278,13 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
   h.i({ op: 'lw', rd: s.t1, rs1: s.t0, imm: 0 });
   h.i({ op: 'lw', rd: s.t2, rs1: s.s3, imm: 4 });
   h.branch('beq', s.t1, s.t2, 'wnext');
-  h.i({ op: 'lw', rd: s.a0, rs1: s.s3, imm: 0 }); h.call('puthex');
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 32 }); h.call('putc');
+  h.i({ op: 'lw', rd: s.a0, rs1: s.s3, imm: 0 });
+  h.i({ op: 'addi', rd: 12, rs1: 0, imm: 8 }); h.call('puthexn');
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 58 }); h.call('putc'); // ':'
   h.i({ op: 'lw', rd: s.t0, rs1: s.s3, imm: 0 });
-  h.i({ op: 'lw', rd: s.a0, rs1: s.t0, imm: 0 }); h.call('puthex');
+  h.i({ op: 'lw', rd: s.a0, rs1: s.t0, imm: 0 });
+  h.i({ op: 'addi', rd: 12, rs1: 0, imm: 8 }); h.call('puthexn');
   h.label('wnext');
   h.i({ op: 'addi', rd: s.s3, rs1: s.s3, imm: 8 });
   h.i({ op: 'addi', rd: s.s2, rs1: s.s2, imm: -1 });
@@ -274,13 +298,29 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
   h.i({ op: 'sc.w', rd: 0, rs1: s.t0, rs2: 0, aq: 0, rl: 0 });
   h.i({ op: 'lw', rd: s.t0, rs1: s.s0, imm: 12 });
   h.i({ op: 'jalr', rd: 0, rs1: s.t0, imm: 0 });
-  // ---- puthex(a0): a space and 8 hex digits. Uses t0..t4; keeps its return address in t2.
-  h.label('puthex');
+  // ---- putitem(a0 = value, a1 = item id): print " <id>=<value>" unless value = expected[id].
+  // Uses s5, s6 and what putc/puthexn use.
+  h.label('putitem');
+  h.i({ op: 'slli', rd: s.t0, rs1: 11, shamt: 2 });
+  h.i({ op: 'add', rd: s.t0, rs1: s.t0, rs2: 20 });
+  h.i({ op: 'lw', rd: s.t0, rs1: s.t0, imm: 0 });
+  h.branch('bne', s.t0, s.a0, 'pitem');
+  h.ret();
+  h.label('pitem');
+  h.i({ op: 'addi', rd: 21, rs1: 1, imm: 0 });
+  h.i({ op: 'addi', rd: 22, rs1: s.a0, imm: 0 });
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 32 }); h.call('putc');
+  h.i({ op: 'slli', rd: s.a0, rs1: 11, shamt: 24 });
+  h.i({ op: 'addi', rd: 12, rs1: 0, imm: 2 }); h.call('puthexn');
+  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 61 }); h.call('putc'); // '='
+  h.i({ op: 'addi', rd: s.a0, rs1: 22, imm: 0 });
+  h.i({ op: 'addi', rd: 12, rs1: 0, imm: 8 }); h.call('puthexn');
+  h.i({ op: 'jalr', rd: 0, rs1: 21, imm: 0 });
+  // ---- puthexn(a0, a2 = n): the top n hex digits of a0. Uses t0..t4; return address in t2.
+  h.label('puthexn');
   h.i({ op: 'addi', rd: s.t2, rs1: 1, imm: 0 });
   h.i({ op: 'addi', rd: s.t0, rs1: s.a0, imm: 0 });
-  h.i({ op: 'addi', rd: s.a0, rs1: 0, imm: 32 });
-  h.call('putc');
-  h.i({ op: 'addi', rd: s.t1, rs1: 0, imm: 8 });
+  h.i({ op: 'addi', rd: s.t1, rs1: 12, imm: 0 });
   h.label('hloop');
   h.i({ op: 'srli', rd: s.a0, rs1: s.t0, shamt: 28 });
   h.i({ op: 'addi', rd: s.a0, rs1: s.a0, imm: 48 });
@@ -309,7 +349,11 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
   h.i({ op: 'sw', rs1: s.t0, rs2: s.t1, imm: 0 });
   h.label('hang');
   h.j('hang');
-  if (h.pc > SAVE) throw new Error('harness layout: handler overlaps the save area');
+  h.label('phalt');
+  h.i({ op: 'lui', rd: 2, imm: 0x20000 });
+  h.i({ op: 'csrrc', rd: 0, rs1: 2, csr: 0x300 });
+  h.j('finish');
+  if (h.pc > SSTUB) throw new Error('harness layout: handler overlaps the S stub');
 
   // ---- S stub page.
   const stub = new Asm(SSTUB);
@@ -322,6 +366,7 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
   const placements: Placement[] = [];
   const itemAddrs: number[][] = [];
   const bodyWords: number[][] = [];
+  const expected: number[][] = [];
   const slotOf = (k: number): number => slots?.[k] ?? k;
   let maxSlot = -1;
   programs.forEach((prog, k) => {
@@ -331,7 +376,7 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     const cell = CELL_BASE + slot * CELL_SIZE;
     const p: Placement = {
       slot, prologue: cell, body: cell + BODY_OFF, data: DATA_BASE + slot * DATA_SIZE,
-      pt: prog.paging !== null ? PT_BASE + slot * 8192 : 0,
+      pt: prog.paging !== null ? PT_BASE + slot * 8192 : 0, enter: 0,
     };
     if (p.pt + 8192 > PT_LIMIT) throw new Error(`slot ${slot}: page tables out of range`);
     placements.push(p);
@@ -350,7 +395,7 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
         case 'br': b.fix((pc) => ({ op: it.op, rs1: it.rs1, rs2: it.rs2, imm: target(it.skip, it.odd) - pc })); break;
         case 'jal': b.fix((pc) => ({ op: 'jal', rd: it.rd, imm: target(it.skip, it.odd) - pc })); break;
         default:
-          b.li(it.tmp, resolveValue(it.value, p, addrs));
+          b.li(it.tmp, resolveValue(it.value, p, addrs, prog.paging));
           b.i({ op: it.op, rd: it.rd, rs1: it.tmp, csr: it.csr } as Inst);
       }
     });
@@ -381,7 +426,8 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     pro.li(s.t0, cfg0 >>> 0); pro.csrw(0x3a0, s.t0);
     pro.li(s.t0, cfg1 >>> 0); pro.csrw(0x3a1, s.t0);
     // Translation.
-    pro.li(s.t0, prog.paging !== null ? satpOf(p, prog.paging) : 0);
+    const satpVal = prog.paging !== null ? satpOf(p, prog.paging) : 0;
+    pro.li(s.t0, satpVal);
     pro.csrw(0x180, s.t0);
     pro.i({ op: 'sfence.vma', rs1: 0, rs2: 0 });
     // Trap vectors and the other CSRs.
@@ -390,28 +436,37 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     const csrInit = new Map<number, number>(PROLOGUE_CSRS.map((c) => [c, 0]));
     for (const [num, v] of prog.csrs) csrInit.set(num, v);
     for (const [num, v] of csrInit) { pro.li(s.t0, v); pro.csrw(num, s.t0); }
-    pro.li(s.t0, resolveValue(prog.sepc, p, addrs)); pro.csrw(0x141, s.t0);
+    const sepcVal = resolveValue(prog.sepc, p, addrs, prog.paging);
+    pro.li(s.t0, sepcVal); pro.csrw(0x141, s.t0);
     const start = addrs[0]!;
-    pro.li(s.t0, prog.priv === 3 ? resolveValue(prog.mepc, p, addrs) : start); pro.csrw(0x341, s.t0);
+    const mepcVal = prog.priv === 3 ? resolveValue(prog.mepc, p, addrs, prog.paging) : start;
+    pro.li(s.t0, mepcVal); pro.csrw(0x341, s.t0);
     let ms = prog.mstatus & ~(1 << 3);
     if (prog.priv !== 3) ms = (ms & ~(3 << MPP_SHIFT)) | (prog.priv << MPP_SHIFT);
     pro.li(s.t0, ms >>> 0); pro.csrw(0x300, s.t0);
-    for (let r = 1; r < 32; r++) pro.li(r, resolveValue(prog.regs[r - 1] ?? { k: 'v', v: 0 }, p, addrs));
+    const regVals = Array.from({ length: 31 }, (_, r) => resolveValue(prog.regs[r] ?? { k: 'v', v: 0 }, p, addrs, prog.paging));
+    regVals.forEach((v, r) => pro.li(r + 1, v));
     if (prog.priv === 3) {
       if (prog.mie) pro.i({ op: 'csrrsi', rd: 0, uimm: 8, csr: 0x300 });
+      p.enter = pro.pc;
       pro.fix((pc) => ({ op: 'jal', rd: 0, imm: start - pc }));
-    } else pro.i({ op: 'mret' });
+    } else { p.enter = pro.pc; pro.i({ op: 'mret' }); }
     if (pro.pc > p.body) throw new Error(`prologue of program ${k} is too long`);
-    // Descriptor: index, number of watched words, their table, the next prologue.
+    // Descriptor: index, number of watched words, their table, the next prologue, the expected
+    // values of x1..x31 and DUMP_CSRS (what the prologue set; the dump prints only differences).
     const next = k + 1 < programs.length ? CELL_BASE + slotOf(k + 1) * CELL_SIZE : h.addr('finish');
-    const desc = [k, watch.length, cell + DESC_OFF + 16, next, ...watch.flat()];
+    const exp = [...regVals, ...DUMP_CSRS.map(([name, num]) => (name === 'mstatus' ? ms >>> 0 : name === 'misa' ? 0x40141101
+      : name === 'mepc' ? mepcVal : name === 'sepc' ? sepcVal : name === 'satp' ? satpVal : name === 'mtvec' ? csrInit.get(0x305) ?? HVEC
+        : name === 'stvec' ? csrInit.get(0x105) ?? SSTUB : csrInit.get(num) ?? 0) >>> 0)];
+    const expAt = cell + DESC_OFF + 20, watchAt = expAt + 4 * exp.length;
+    const desc = [k, watch.length, watchAt, next, expAt, ...exp, ...watch.flat()];
+    expected.push(exp);
     if (DESC_OFF + 4 * desc.length > CELL_SIZE) throw new Error(`program ${k}: too many watched words`);
-    const bytes = new Uint8Array(CELL_SIZE);
-    bytes.set(pro.bytes(), 0);
-    bytes.set(bb, BODY_OFF);
-    const cv = new DataView(bytes.buffer);
-    desc.forEach((w, n) => cv.setUint32(DESC_OFF + 4 * n, w >>> 0, true));
-    cells.push({ addr: cell, bytes });
+    const db = new Uint8Array(4 * desc.length);
+    const cv = new DataView(db.buffer);
+    desc.forEach((w, n) => cv.setUint32(4 * n, w >>> 0, true));
+    // Three segments per cell (prologue, body, descriptor): the gaps stay out of the file.
+    cells.push({ addr: cell, bytes: pro.bytes() }, { addr: p.body, bytes: bb }, { addr: cell + DESC_OFF, bytes: db });
   });
   h.labelAt('first', placements.length > 0 ? placements[0]!.prologue : h.addr('finish'));
 
@@ -420,36 +475,29 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     { addr: SSTUB, bytes: stub.bytes() },
   ];
   if (programs.length > 0) {
-    // Cells: one segment per run of consecutive slots.
-    const sorted = [...cells].sort((x, y) => x.addr - y.addr);
-    let run: Array<{ addr: number; bytes: Uint8Array }> = [];
-    const flush = (): void => {
-      if (run.length === 0) return;
-      const buf = new Uint8Array(CELL_SIZE * run.length);
-      run.forEach((c, n) => buf.set(c.bytes, n * CELL_SIZE));
-      segments.push({ addr: run[0]!.addr, bytes: buf });
-      run = [];
-    };
-    for (const c of sorted) {
-      const last = run[run.length - 1];
-      if (last !== undefined && last.addr + CELL_SIZE !== c.addr) flush();
-      if (last !== undefined && last.addr === c.addr) throw new Error(`slot used twice: ${c.addr.toString(16)}`);
-      run.push(c);
+    const seen = new Set<number>();
+    for (const c of cells) {
+      if (c.addr % CELL_SIZE === CELL_BASE % CELL_SIZE && seen.has(c.addr)) throw new Error(`slot used twice: ${c.addr.toString(16)}`);
+      seen.add(c.addr);
+      segments.push(c);
     }
-    flush();
     const dataSeg = new Uint8Array(DATA_SIZE * (maxSlot + 1));
     const ddv = new DataView(dataSeg.buffer);
     dataSegWords.forEach((w, n) => { ddv.setUint32(4 * n, w ?? 0, true); });
     segments.push({ addr: DATA_BASE, bytes: dataSeg });
   }
-  if (ptWords.length > 0) {
-    const lo = Math.min(...placements.filter((p) => p.pt !== 0).map((p) => p.pt));
-    const hi = Math.max(...placements.filter((p) => p.pt !== 0).map((p) => p.pt)) + 8192;
-    const pt = new Uint8Array(hi - lo);
-    const pv = new DataView(pt.buffer);
-    for (const [pa, v] of ptWords) pv.setUint32(pa - lo, v, true);
-    segments.push({ addr: lo, bytes: pt });
+  // Page tables: only their non-zero words, as runs of adjacent words (loading megabytes of zeros
+  // costs popek's loader more than the whole run).
+  const sortedPt = [...ptWords].sort((x, y) => x[0] - y[0]);
+  for (let i = 0; i < sortedPt.length;) {
+    let j = i + 1;
+    while (j < sortedPt.length && sortedPt[j]![0] === sortedPt[j - 1]![0] + 4) j++;
+    const bytes = new Uint8Array(4 * (j - i));
+    const bv = new DataView(bytes.buffer);
+    for (let n = i; n < j; n++) bv.setUint32(4 * (n - i), sortedPt[n]![1], true);
+    segments.push({ addr: sortedPt[i]![0], bytes });
+    i = j;
   }
   const elf = writeElf({ entry: HARNESS, segments });
-  return { elf, entry: HARNESS, placements, itemAddrs, bodyWords, handler, segments };
+  return { elf, entry: HARNESS, placements, itemAddrs, bodyWords, expected, handler, segments };
 }

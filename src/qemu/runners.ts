@@ -17,14 +17,15 @@ export const QEMU_BIN = process.env['POPEK_QEMU'] ?? 'qemu-system-riscv32';
 
 /**
  * QDIFF-RUN-QEMU: the QEMU command line. The CPU is made to match popek's hart: RV32IMA with S and U,
- * no C (so IALIGN = 32), F, D, H, Sstc; PMP and the MMU on; marchid and mimpid 0. `-icount shift=0`
- * makes the counters count instructions (the generated programs do not read them, but the
- * dump is then deterministic).
+ * no C (so IALIGN = 32), F, D, H, V, Sstc, Sdtrig, hpm counters; PMP and the MMU on; marchid and
+ * mimpid 0. With `icount`, `-icount shift=0` makes mcycle/minstret count instructions (QDEV-3 needs
+ * it); generated programs never read counters, and icount makes every MMIO access slow, so batch
+ * runs go without it.
  */
 export const QEMU_CPU = 'rv32,c=false,f=false,d=false,h=false,v=false,sstc=false,pmp=true,mmu=true,s=true,u=true,marchid=0,mimpid=0,pmu-num=0,debug=false';
-export const qemuArgs = (elfPath: string): string[] => [
+export const qemuArgs = (elfPath: string, icount = false): string[] => [
   '-M', 'virt', '-m', '128M', '-smp', '1', '-cpu', QEMU_CPU, '-bios', 'none', '-kernel', elfPath,
-  '-nodefaults', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-icount', 'shift=0',
+  '-nodefaults', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', ...(icount ? ['-icount', 'shift=0'] : []),
 ];
 
 let available: boolean | undefined;
@@ -40,13 +41,13 @@ export function qemuAvailable(): boolean {
 export interface QemuResult { out: string; stderr: string; code: number | null; timedOut: boolean; ms: number }
 
 /** QDIFF-RUN-QEMU: run an ELF on QEMU until it exits (finisher) or `timeoutMs` passes. */
-export function runQemu(elf: Uint8Array, timeoutMs: number): Promise<QemuResult> {
+export function runQemu(elf: Uint8Array, timeoutMs: number, icount = false): Promise<QemuResult> {
   const dir = mkdtempSync(join(tmpdir(), 'popek-qemu-'));
   const path = join(dir, 'batch.elf');
   writeFileSync(path, elf);
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(QEMU_BIN, qemuArgs(path), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(QEMU_BIN, qemuArgs(path, icount), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [], err: Buffer[] = [];
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);

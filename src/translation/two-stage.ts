@@ -95,7 +95,7 @@ export function translateTwoStage(env: TwoStageEnv, va: number, acc: Access): Tw
    */
   const gStage = (gpa: number, kind: Access, explicit: boolean): { pa: number } | TwoStageFault => {
     const genv: GWalkEnv = {
-      hgatp: env.hgatp, mxr: explicit && env.mxr, hlvx: hlvx, ad: env.gAd, readPte: read,
+      hgatp: env.hgatp, mxr: explicit && env.mxr, hlvx: explicit && hlvx, ad: env.gAd, readPte: read,
     };
     if (env.storePteOk !== undefined) genv.storePteOk = env.storePteOk;
     const g = walkSv32x4(genv, gpa, kind);

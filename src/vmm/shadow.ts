@@ -49,10 +49,12 @@ export function contextKey(vm: Core): string {
 /**
  * VMM-SHADOW-DIRECT: direct execution is exact only when fetches and data accesses use one
  * translation. M-mode with MPRV = 1 and MPP != M translates data accesses differently, so the VMM
- * interprets in that state.
+ * interprets in that state, and while the virtual hart runs with V = 1 (H extension).
  */
 export const directExecutable = (vm: Core): boolean => {
   const h = vm.hart;
+  // With V = 1 (an H guest of the virtual hart) translation is two-stage, which the shadows do not model.
+  if (h.v === 1) return false;
   return !(h.priv === PRV_M && (h.csr.mstatus & MSTATUS.MPRV) !== 0 && ((h.csr.mstatus >>> MSTATUS.MPP_SHIFT) & 3) !== PRV_M);
 };
 

@@ -26,8 +26,8 @@ function clint(): Case[] {
   o.push(dev(['DEV-CLINT-5', 'DEV-CLINT-3', 'PRIV-CSR-MIP'], 'MTIP is mtime >= mtimecmp: clear after mtimecmp = 4, set again once time reaches it', CLINT + 0x4000, [st('sw', A1, T0, 0), rdMip(A2), NOP, NOP, rdMip(A3)], { x: { [A1]: 4, [A2]: 0xff } }));
   o.push(dev(['DEV-CLINT-5'], 'MTIP compares 64-bit values: mtimecmp high = 1 keeps MTIP clear', CLINT + 0x4000, [st('sw', A1, T0, 4), rdMip(A2)], { x: { [A1]: 1 } }));
   o.push(dev(['DEV-CLINT-6'], 'CLINT: msip of absent harts and the gap after mtime read 0 and ignore stores', CLINT, [st('sw', A1, T0, 4), ld('lw', A0, T0, 4), ld('lw', A2, T0, 0x7f8), ld('lw', A3, T0, 0x7fc), ld('lw', A4, T1, 0)], { x: { [T1]: CLINT + 0xc000, [A1]: 1 } }));
-  o.push(dev(['DEV-CLINT-7', 'PRIV-WFI', 'STEP-SCHED'], 'wfi with MTIE: time jumps to mtimecmp, the hart wakes (no trap with MIE = 0)', CLINT + 0x4000, [st('sw', A1, T0, 0), WFI, csr('csrrs', A0, 'time', 0)], { steps: 4, x: { [A1]: 0x1000 }, csrs: { mie: 0x80 }, watch: ['time'] }));
-  o.push(dev(['DEV-CLINT-7', 'PRIV-WFI'], 'wfi with no future timer event: time does not move', CLINT + 0x4000, [WFI, NOP], { steps: 3, csrs: { mie: 0x8 }, watch: ['time'] }));
+  o.push(dev(['DEV-CLINT-7', 'WFI-2', 'WFI-1', 'PRIV-WFI', 'STEP-SCHED'], 'wfi with MTIE: time jumps to mtimecmp, the hart wakes (no trap with MIE = 0)', CLINT + 0x4000, [st('sw', A1, T0, 0), WFI, csr('csrrs', A0, 'time', 0)], { steps: 4, x: { [A1]: 0x1000 }, csrs: { mie: 0x80 }, watch: ['time'] }));
+  o.push(dev(['DEV-CLINT-7', 'WFI-2', 'PRIV-WFI'], 'wfi with no future timer event: time does not move', CLINT + 0x4000, [WFI, NOP], { steps: 3, csrs: { mie: 0x8 }, watch: ['time'] }));
   o.push(dev(['DEV-CLINT-8'], 'reset: msip 0, mtimecmp 0, so MTIP is pending', CLINT, [ld('lw', A0, T0, 0), ld('lw', A1, T1, 0), rdMip(A2)], { x: { [T1]: CLINT + 0x4000 } }));
   return o;
 }

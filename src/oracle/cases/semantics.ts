@@ -73,11 +73,11 @@ function x0(): Case[] {
 
 function jumps(): Case[] {
   const out: Case[] = [];
-  const j1 = jal(RA, 16), j2 = jal(RA, -8), j3 = jal(RA, 0xffffe), j4 = jalr(RA, A1, 3), j5 = jalr(A1, A1, -4), j6 = jalr(RA, A1, -2048);
+  const j1 = jal(RA, 16), j2 = jal(RA, -8), j3 = jal(RA, 0xffffc), j4 = jalr(RA, A1, 3), j5 = jalr(A1, A1, -4), j6 = jalr(RA, A1, -2048);
   out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(j1)} links pc + 4`, prog: [j1] });
   out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(j2, RAM + 8)} jumps backwards`, prog: [NOP, NOP, j2], pc: RAM + 8, steps: 1 });
-  out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(j3)}: the largest forward JAL offset`, prog: [j3] });
-  out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(j4)} clears bit 0 of rs1 + imm (a1 = ${h(DATA)})`, prog: [j4], x: { [A1]: DATA } });
+  out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(j3)}: the largest 4-byte-aligned forward JAL offset`, prog: [j3] });
+  out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(j4)} clears bit 0 of rs1 + imm (a1 = ${h(DATA + 1)})`, prog: [j4], x: { [A1]: DATA + 1 } });
   out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(j5)} with rd = rs1 uses the old rs1`, prog: [j5], x: { [A1]: DATA + 8 } });
   out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(j6)}: negative offset`, prog: [j6], x: { [A1]: DATA + 0x800 } });
   const bops: BranchOp[] = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
@@ -92,7 +92,7 @@ function jumps(): Case[] {
   out.push({ rules: ['ISA-JUMP-1'], desc: `${dis(back, RAM + 4)}: a taken backward branch`, prog: [NOP, back], pc: RAM + 4, steps: 1, x: { [A1]: 1 } });
   // ISA-JUMP-ALIGN: misaligned targets trap on the jump itself.
   const trapCsrs = { mtvec: HANDLER };
-  const rules = ['ISA-JUMP-ALIGN', 'PRIV-TRAP-ENTRY'];
+  const rules = ['ISA-JUMP-ALIGN', 'PRIV-TRAP-TVAL', 'PRIV-TRAP-ENTRY'];
   const m1 = jal(RA, 2), m2 = jalr(RA, A1, 0), m3 = br('beq', 0, 0, 6), m4 = br('bne', 0, 0, 6), m5 = jalr(RA, A1, 1);
   out.push({ rules, desc: `${dis(m1)}: target not 4-byte aligned traps, ra unchanged`, prog: [m1], csrs: trapCsrs, x: { [RA]: 0x11111111 } });
   out.push({ rules, desc: `${dis(m2)} to a1 = ${h(DATA + 2)} traps with tval = target`, prog: [m2], csrs: trapCsrs, x: { [A1]: DATA + 2 } });

@@ -63,7 +63,7 @@ function stateRules(): Case[] {
   out.push({ rules: ['MEM-1', 'ISA-MEM-1'], desc: `${dis(far)}: RAM that was never written reads 0`, prog: [far], x: { [A0]: 0x12345678, [A1]: RAM + 0x400000 } });
   // MEM-PMA: holes and unsupported device accesses raise access faults.
   const l = (what: string, w: number, addr: number, extra: Partial<Case> = {}): Case =>
-    ({ rules: ['MEM-PMA', 'PRIV-TRAP-ENTRY'], desc: `${dis(w)} at ${h(addr)} (${what}) raises an access fault`, prog: [w], x: { [A1]: addr, [A2]: 0x55 }, csrs: TRAP, ...extra });
+    ({ rules: ['MEM-PMA', 'PRIV-TRAP-TVAL', 'PRIV-TRAP-ENTRY'], desc: `${dis(w)} at ${h(addr)} (${what}) raises an access fault`, prog: [w], x: { [A1]: addr, [A2]: 0x55 }, csrs: TRAP, ...extra });
   out.push(l('a hole', ld('lw', A0, A1, 0), 0));
   out.push(l('a hole', st('sw', A2, A1, 0), 0x20000000));
   out.push(l('a hole between devices', ld('lb', A0, A1, 0), 0x30000000));
@@ -82,7 +82,7 @@ function stateRules(): Case[] {
   out.push(at(amo('amoadd.w', A0, A2, A1), 'the test finisher', FINISHER));
   // MEM-PRIV: MPRV makes M-mode loads and stores use MPP (here U, which no PMP entry allows).
   const lw = ld('lw', A0, A1, 0), sw = st('sw', A2, A1, 0);
-  out.push({ rules: ['MEM-PRIV', 'PMP-MATCH-1', 'PRIV-TRAP-ENTRY'], desc: `${dis(lw)} in M with MPRV = 1, MPP = U: checked as a U access, no PMP entry matches, fault`, prog: [lw], x: { [A1]: DATA }, words: { [DATA]: 42 }, csrs: { ...TRAP, mstatus: MS.MPRV } });
+  out.push({ rules: ['MEM-PRIV', 'PMP-APPLY', 'PMP-FAULT', 'PRIV-TRAP-ENTRY'], desc: `${dis(lw)} in M with MPRV = 1, MPP = U: checked as a U access, no PMP entry matches, fault`, prog: [lw], x: { [A1]: DATA }, words: { [DATA]: 42 }, csrs: { ...TRAP, mstatus: MS.MPRV } });
   out.push({ rules: ['MEM-PRIV', 'PMP-MATCH-1', 'PRIV-TRAP-ENTRY'], desc: `${dis(sw)} in M with MPRV = 1, MPP = U faults`, prog: [sw], x: { [A1]: DATA, [A2]: 1 }, words: { [DATA]: 42 }, csrs: { ...TRAP, mstatus: MS.MPRV } });
   out.push({ rules: ['MEM-PRIV'], desc: `${dis(lw)} in M with MPRV = 1, MPP = M is an M access`, prog: [lw], x: { [A1]: DATA }, words: { [DATA]: 42 }, csrs: { mstatus: MS.MPRV | MS.MPP_M } });
   out.push({ rules: ['MEM-PRIV'], desc: `${dis(lw)} in M with MPRV = 0, MPP = U is an M access`, prog: [lw], x: { [A1]: DATA }, words: { [DATA]: 42 }, csrs: { mstatus: 0 } });
@@ -101,8 +101,8 @@ function steps(): Case[] {
   // at reset, so MTIP is pending (DEV-CLINT-8).
   out.push({ rules: ['STEP-SCHED', 'PRIV-IRQ-ENABLE', 'DEV-CLINT-8', 'PRIV-TRAP-ENTRY'], desc: 'MTIP pending at reset with mie.MTIE and mstatus.MIE: the first step takes the interrupt', prog: [NOP], csrs: { mtvec: HANDLER, mie: 0x80, mstatus: MS.MIE } });
   out.push({ rules: ['STEP-SCHED', 'PRIV-WFI'], desc: 'wfi with nothing enabled: the hart waits; later steps retire nothing', prog: [WFI, NOP], steps: 3, watch: ['minstret'] });
-  out.push({ rules: ['STEP-SCHED', 'PRIV-WFI', 'PRIV-IRQ-ENABLE'], desc: 'wfi with SSIP pending and enabled in mie but MIE = 0 in M: the hart resumes without a trap', prog: [WFI, ri('addi', A0, A0, 1)], steps: 2, csrs: { mip: 0x82, mie: 0x2 } });
-  out.push({ rules: ['STEP-SCHED', 'PRIV-WFI'], desc: 'wfi with SSIP pending but not enabled in mie: the hart keeps waiting', prog: [WFI, ri('addi', A0, A0, 1)], steps: 3, csrs: { mip: 0x82 } });
+  out.push({ rules: ['STEP-SCHED', 'WFI-1', 'PRIV-WFI', 'PRIV-IRQ-ENABLE'], desc: 'wfi with SSIP pending and enabled in mie but MIE = 0 in M: the hart resumes without a trap', prog: [WFI, ri('addi', A0, A0, 1)], steps: 2, csrs: { mip: 0x82, mie: 0x2 } });
+  out.push({ rules: ['STEP-SCHED', 'WFI-1', 'PRIV-WFI'], desc: 'wfi with SSIP pending but not enabled in mie: the hart keeps waiting', prog: [WFI, ri('addi', A0, A0, 1)], steps: 3, csrs: { mip: 0x82 } });
   // STEP-TIME
   const rt = csr('csrrs', A0, 'time', 0);
   out.push({ rules: ['STEP-TIME', 'CFG-1'], desc: 'ticksPerInstruction = 10: time after 3 retired instructions is 30', config: { ticksPerInstruction: 10 }, prog: [NOP, NOP, NOP, rt], watch: ['time', 'timeh'] });
