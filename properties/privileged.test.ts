@@ -17,7 +17,7 @@ import {
 } from './oracles/priv.js';
 import { model, lines as linesArb } from './arbitraries/priv-state.js';
 import {
-  applyModel, build, diffModels, dis, enc, HOLE, hex, type Lines, linesBits, listing, modelOf, pmpAllowAll, PRIV_NAME,
+  applyModel, build, diffModels, dis, enc, HOLE, hex, type Lines, linesBits, listing, modelOf, PRIV_NAME,
   RAM, WORD,
 } from './arbitraries/priv-harness.js';
 import { A, D, R, U as PTE_U, V, W, X } from './oracles/sv32.js';

@@ -9,14 +9,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { walkSv32, type WalkResult } from '../src/translation/sv32.js';
 import { run, step } from '../src/engines/reference.js';
-import type { Machine } from '../src/machine/machine.js';
 import type { CommitRecord } from '../src/machine/commit-record.js';
 import { deriveSpace, lookup, mappings, type Outcome, A, D, R, U, V, W, X } from './oracles/sv32.js';
 import {
   CODE_VPN1, DENIED_PPN, RAM_PPN, acc as accArb, dumpWorld, vaIn, world, type World,
 } from './arbitraries/priv-pagetable.js';
-import { RAM, build, dis, enc, hex, peek, pmpAllowAll, PRIV_NAME } from './arbitraries/priv-harness.js';
-import { MPP_SHIFT, MPRV, MXR, SUM, type Priv } from './oracles/priv.js';
+import { RAM, build, dis, enc, hex, peek, pmpAllowAll, PRIV_NAME, WORD } from './arbitraries/priv-harness.js';
+
+const WORD_NOP = WORD.nop;
+import { MPP_SHIFT, MPRV, MXR, S, SUM, type Priv } from './oracles/priv.js';
 import { runs } from './support/runs.js';
 
 const RAM_END = RAM + 128 * 1024 * 1024;
@@ -200,6 +201,40 @@ describe('Sv32 end to end through step', () => {
   });
 });
 
+describe('MPRV and fetches', () => {
+  it('XLATE-MPRV: MPRV never makes an M-mode fetch translated or checked as MPP, with or without locked PMP entries', () => {
+    // Falsified if an M-mode fetch with MPRV = 1 and MPP = S/U goes through Sv32 (the root table
+    // here is empty, so a translated fetch page-faults). A locked PMP entry far away makes popek
+    // take its general fetch path instead of the M-mode shortcut.
+    for (const mpp of [0, 1]) for (const locked of [false, true]) {
+      const m0 = build([WORD_NOP, WORD_NOP], {
+        edit: (h) => {
+          h.csr.satp = (0x80000000 | 0x80020) >>> 0;
+          h.csr.mstatus = (MPRV | (mpp << MPP_SHIFT)) >>> 0;
+          if (locked) { const cfg = [...h.csr.pmpcfg], addr = [...h.csr.pmpaddr]; cfg[0] = 0x80 | 0x10; addr[0] = 0x10000000 / 4; h.csr.pmpcfg = cfg; h.csr.pmpaddr = addr; }
+        },
+      });
+      const h = step(step(m0)).harts[0]!;
+      expect([hex(h.pc), h.csr.mcause], `M-mode MPRV=1 MPP=${PRIV_NAME[mpp]}, satp=Sv32 (empty), locked PMP entry: ${locked}`).toEqual([hex(RAM + 8), 0]);
+    }
+  });
+});
+
+describe('reserved encodings', () => {
+  it('XLATE-PTE: a leaf with W = 1 and R = 0 raises a page fault at both levels, for loads (even with MXR), stores and fetches', () => {
+    // Falsified if a W-without-R PTE (R/W/X = 010 or 110) is used as a leaf or as a pointer.
+    for (const x of [0, X]) for (const mega of [false, true]) for (const acc of ['r', 'w', 'x'] as const) {
+      const bad = (V | W | x | A | D) >>> 0;
+      const words = new Map<number, number>(mega
+        ? [[0x80020000 + 4 * 3, (0x80400 * 1024 + bad) >>> 0]]
+        : [[0x80020000 + 4 * 3, (0x80010 * 1024 + V) >>> 0], [0x80010000 + 4 * 7, (0x80111 * 1024 + bad) >>> 0]]);
+      const readPte = (pa: number): number | null => (inRam(pa) ? (words.get(pa) ?? 0) : null);
+      const got = walkSv32({ rootPpn: 0x80020, priv: 1, sum: true, mxr: true, ad: 'hardware', readPte }, (3 * 2 ** 22 + 7 * 4096) >>> 0, acc);
+      expect(norm(got), `${mega ? 'megapage' : 'page'} PTE ${hex(bad)}, ${acc}`).toBe('page fault');
+    }
+  });
+});
+
 // --- Targeted rules.
 
 /** A one-leaf world: root[vpn1] → table 0x80010 → leaf at [vpn0], or a megapage at root[vpn1]. */
@@ -304,63 +339,191 @@ describe('translation regime', () => {
       }), { numRuns: runs(40) });
   });
 
-  it('XLATE-NOTLB: a PTE written by a store is used by the very next access, with or without SFENCE.VMA', () => {
-    // Falsified if popek caches a translation: after S-mode code rewrites a leaf PTE, the next
-    // load must use the new PTE (the manual allows old or new without SFENCE.VMA; popek always
-    // uses the new one), and SFENCE.VMA in S-mode retires with no other effect.
-    fc.assert(fc.property(fc.integer({ min: 0x100, max: 0x7fff }), fc.integer({ min: 0x100, max: 0x7fff }), fc.boolean(), fc.boolean(),
-      (oldPage, newPage, newValid, fence) => {
-        const root = 0x80020 * 4096, table = 0x80010 * 4096, pteAddr = table + 4 * 5;
-        const va = (0x100 * 2 ** 22 + 5 * 4096 + 8) >>> 0;
-        const flags = V | R | W | A | D;
-        const newPte = ((RAM_PPN + newPage) * 1024 + (newValid ? flags : 0)) >>> 0;
-        const prog = [enc({ op: 'sw', rs1: 8, rs2: 7, imm: 0 }), ...(fence ? [enc({ op: 'sfence.vma', rs1: 0, rs2: 0 })] : []), enc({ op: 'lw', rd: 5, rs1: 6, imm: 0 })];
-        const m0 = build(prog, {
-          priv: 1, regs: { 6: va | 0, 7: newPte | 0, 8: pteAddr | 0 },
-          mem: [
-            [root + 4 * CODE_VPN1, (RAM_PPN * 1024 + (V | R | W | X | A | D)) >>> 0], // identity megapage over code and tables
-            [root + 4 * 0x100, (0x80010 * 1024 + V) >>> 0],
-            [pteAddr, ((RAM_PPN + oldPage) * 1024 + flags) >>> 0],
-            [(RAM_PPN + oldPage) * 4096 + 8, 0x01d01d01], [(RAM_PPN + newPage) * 4096 + 8, 0x0e0e0e0e],
-          ],
-          edit: (h) => { pmpAllowAll(h); h.csr.satp = (0x80000000 | 0x80020) >>> 0; },
-        });
-        let m = m0;
-        for (let k = 0; k < prog.length; k++) m = step(m);
-        const h = m.harts[0]!;
-        const ctx = `old PTE → page ${hex(RAM_PPN + oldPage)}, new PTE ${hex(newPte)}${fence ? ' with SFENCE.VMA' : ''}`;
-        if (newValid) expect(hex(h.x[5]!), ctx).toBe(hex(0x0e0e0e0e));
-        else expect([h.csr.mcause, h.csr.mtval], ctx).toEqual([13, va]);
-      }), { numRuns: runs(40) });
+  it('XLATE-NOTLB, ENG-TLB-1: across a long run, every access is translated as a fresh walk of the current tables would be', () => {
+    // Falsified if some load/store in a run of S-mode code sees a stale translation: after a
+    // PTE was rewritten by a store (with or without SFENCE.VMA), after SUM, MXR or satp changed,
+    // or after an A/D update — the outcome (fault or value) of every access must be the oracle's
+    // for the memory and CSRs as they are at that instruction. The engine's translation cache
+    // (ENG-TLB-1) lives for a whole `run`, so the whole program is one run.
+    fc.assert(fc.property(notlbProgram, (p) => notlbRun(p)), { numRuns: runs(60) });
   });
 
-  it('XLATE-CROSS: a misaligned access that crosses a page translates both pages; a fault names the faulting page', () => {
-    // Falsified if a page-crossing load reads physically contiguous bytes instead of the two
-    // pages' frames, or if a fault in the second page reports the first byte's address instead of
-    // the second page's first address (Vol. II §3.1.16: the portion that caused the fault).
-    fc.assert(fc.property(fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 3 }), (firstOk, secondOk, back) => {
+  it('XLATE-CROSS: a misaligned access that crosses a page translates both pages; a fault names the faulting page and sets no A/D', () => {
+    // Falsified if a page-crossing load/store reads or writes physically contiguous bytes instead
+    // of the two pages' frames, if a fault in the second page reports the first byte's address
+    // instead of the second page's first address (Vol. II §3.1.16: the portion that caused the
+    // fault), or if the first page's A/D update is made although the access faults (MEM-ACCESS-1).
+    fc.assert(fc.property(fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.boolean(), (firstOk, secondOk, back, firstA, store) => {
       const root = 0x80020 * 4096, table = 0x80010 * 4096;
       const flags = V | R | W | A | D;
+      const firstFlags = firstA ? flags : V | R | W; // A = D = 0: the walk must update the PTE
       const va = (0x100 * 2 ** 22 + 7 * 4096 - back) >>> 0; // the last `back` bytes of page 6, then page 7
-      const m0 = build([enc({ op: 'lw', rd: 5, rs1: 6, imm: 0 })], {
-        priv: 1, regs: { 6: va | 0 },
+      const pte6 = ((RAM_PPN + 0x300) * 1024 + (firstOk ? firstFlags : 0)) >>> 0;
+      const word = store ? enc({ op: 'sw', rs1: 6, rs2: 7, imm: 0 }) : enc({ op: 'lw', rd: 5, rs1: 6, imm: 0 });
+      const m0 = build([word], {
+        priv: 1, regs: { 6: va | 0, 7: 0x0a0b0c0d },
         mem: [
           [root + 4 * CODE_VPN1, (RAM_PPN * 1024 + (V | R | X | A | D)) >>> 0],
           [root + 4 * 0x100, (0x80010 * 1024 + V) >>> 0],
-          [table + 4 * 6, ((RAM_PPN + 0x300) * 1024 + (firstOk ? flags : 0)) >>> 0],
+          [table + 4 * 6, pte6],
           [table + 4 * 7, ((RAM_PPN + 0x100) * 1024 + (secondOk ? flags : 0)) >>> 0],
           [(RAM_PPN + 0x300) * 4096 + 0xffc, 0x44332211], [(RAM_PPN + 0x100) * 4096, 0x88776655],
         ],
         edit: (h) => { pmpAllowAll(h); h.csr.satp = (0x80000000 | 0x80020) >>> 0; },
       });
-      const h = step(m0).harts[0]!;
-      const ctx = `lw at ${hex(va)} (page 6 ${firstOk ? 'mapped' : 'invalid'}, page 7 ${secondOk ? 'mapped' : 'invalid'})`;
-      if (!firstOk) expect([h.csr.mcause, h.csr.mtval], ctx).toEqual([13, va]);
-      else if (!secondOk) expect([h.csr.mcause, h.csr.mtval], ctx).toEqual([13, (va + back) >>> 0]);
-      else {
+      const m1 = step(m0);
+      const h = m1.harts[0]!;
+      const ctx = `${dis(word)} at ${hex(va)} (page 6 ${firstOk ? `PTE ${hex(pte6)}` : 'invalid'}, page 7 ${secondOk ? 'mapped' : 'invalid'})`;
+      const cause = store ? 15 : 13;
+      if (!firstOk) expect([h.csr.mcause, h.csr.mtval], ctx).toEqual([cause, va]);
+      else if (!secondOk) expect([h.csr.mcause, h.csr.mtval], ctx).toEqual([cause, (va + back) >>> 0]);
+      else if (!store) {
         const bytes = [0x11, 0x22, 0x33, 0x44].slice(4 - back).concat([0x55, 0x66, 0x77, 0x88].slice(0, 4 - back));
-        expect(h.x[5]! >>> 0, ctx).toBe(bytes.reduce((v, b, i) => v + b * 2 ** (8 * i), 0) >>> 0);
+        expect(hex(h.x[5]!), ctx).toBe(hex(bytes.reduce((v, b, i) => v + b * 2 ** (8 * i), 0)));
+      } else {
+        const lo = peek(m1, (RAM_PPN + 0x300) * 4096 + 0xffc), hi = peek(m1, (RAM_PPN + 0x100) * 4096);
+        const got = Math.floor(lo / 2 ** (8 * (4 - back))) + (hi % 2 ** (8 * (4 - back))) * 2 ** (8 * back);
+        expect(hex(got), ctx).toBe(hex(0x0a0b0c0d));
       }
-    }), { numRuns: runs(30) });
+      const ok = firstOk && secondOk;
+      const want6 = ok && !firstA ? (pte6 | A | (store ? D : 0)) >>> 0 : pte6;
+      expect(hex(peek(m1, table + 4 * 6)), `${ctx}\nPTE of page 6 afterwards`).toBe(hex(want6));
+    }), { numRuns: runs(60) });
+  });
+
+  it('XLATE-AD: the A/D update is made only for an access that passes PMP; a PMA failure of the physical access keeps it', () => {
+    // Falsified if a load/store whose translated address PMP refuses still sets A/D, or if one
+    // whose physical address is a hole (checked after the walk, at the access) does not.
+    for (const acc of ['r', 'w'] as const) for (const target of ['ram', 'pmp-denied', 'hole'] as const) {
+      const root = 0x80020 * 4096, table = 0x80010 * 4096, va = (0x100 * 2 ** 22 + 3 * 4096) >>> 0;
+      const ppn = target === 'hole' ? 0x40000 : RAM_PPN + 0x100;
+      const pte = (ppn * 1024 + (V | R | W)) >>> 0;
+      const word = acc === 'w' ? enc({ op: 'sw', rs1: 6, rs2: 0, imm: 0 }) : enc({ op: 'lw', rd: 5, rs1: 6, imm: 0 });
+      const m1 = step(build([word], {
+        priv: 1, regs: { 6: va | 0 },
+        mem: [[root + 4 * CODE_VPN1, (RAM_PPN * 1024 + (V | R | X | A | D)) >>> 0], [root + 4 * 0x100, (0x80010 * 1024 + V) >>> 0], [table + 4 * 3, pte]],
+        edit: (h) => {
+          const cfg = [...h.csr.pmpcfg], addr = [...h.csr.pmpaddr];
+          cfg[0] = target === 'pmp-denied' ? 0x18 : 0; addr[0] = ((RAM_PPN + 0x100) * 4096) / 4 + 0x1ff; // the data page, no permissions
+          cfg[1] = 0x1f; addr[1] = 0xffffffff;
+          h.csr.pmpcfg = cfg; h.csr.pmpaddr = addr;
+          h.csr.satp = (0x80000000 | 0x80020) >>> 0;
+        },
+      }));
+      const h = m1.harts[0]!;
+      const want = target === 'pmp-denied' ? pte : (pte | A | (acc === 'w' ? D : 0)) >>> 0;
+      const ctx = `${dis(word)} at ${hex(va)}, PTE ${hex(pte)}, physical page ${target}`;
+      expect(h.csr.mcause, ctx).toBe(target === 'ram' ? 0 : acc === 'w' ? 7 : 5);
+      expect(hex(peek(m1, table + 4 * 3)), `${ctx}\nPTE afterwards`).toBe(hex(want));
+    }
   });
 });
+
+// --- XLATE-NOTLB: a program of S-mode accesses and page-table/CSR changes, checked op by op.
+
+type Op =
+  | { k: 'load' | 'store'; page: number }
+  | { k: 'pte'; table: number; slot: number; value: number }
+  | { k: 'sum' | 'mxr'; on: boolean }
+  | { k: 'satp'; root: number }
+  | { k: 'sfence' };
+
+const NOTLB = {
+  roots: [0x80020, 0x80021], tables: [0x80010, 0x80011], dataPpn: 0x80100, va: (k: number) => (0x100 * 2 ** 22 + k * 4096) >>> 0,
+  handler: RAM + 0x800,
+};
+/** The PTE values a program writes: leaves to the 8 data pages with assorted permissions, and 0. */
+const notlbPte = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.constantFrom(
+  V | R | W | A | D, V | R | A, V | R | W, V | R | W | A, V | X | A, V | X | A, V | R | W | U | A | D, V | R | U | A, V | R | X | A | D, 0,
+)).map(([j, f]) => (f === 0 ? 0 : ((NOTLB.dataPpn + j) * 1024 + f) >>> 0));
+const notlbOp: fc.Arbitrary<Op> = fc.oneof(
+  // Two pages per table, so that accesses come back to pages whose translation could be cached.
+  { weight: 8, arbitrary: fc.record({ k: fc.constantFrom<'load' | 'store'>('load', 'load', 'store'), page: fc.integer({ min: 0, max: 1 }) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant<'pte'>('pte'), table: fc.integer({ min: 0, max: 1 }), slot: fc.integer({ min: 0, max: 1 }), value: notlbPte }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constantFrom<'sum' | 'mxr'>('sum', 'mxr'), on: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant<'satp'>('satp'), root: fc.integer({ min: 0, max: 1 }) }) },
+  { weight: 1, arbitrary: fc.constant<Op>({ k: 'sfence' }) },
+);
+const notlbProgram = fc.record({
+  init: fc.array(notlbPte, { minLength: 8, maxLength: 8 }),
+  ops: fc.array(notlbOp, { minLength: 12, maxLength: 48, size: 'max' }),
+});
+
+function notlbRun(p: { init: number[]; ops: Op[] }): void {
+  const N = NOTLB;
+  // Registers: x20..x23 the data VAs, x24..x31 the PTE addresses, x7/x8 the SUM/MXR bits,
+  // x9/x11 the two satp values, x10 scratch for PTE values (set by an addi/lui pair).
+  const regs: Record<number, number> = { 7: SUM, 8: MXR, 9: (0x80000000 | N.roots[0]!) | 0, 11: (0x80000000 | N.roots[1]!) | 0 };
+  for (let k = 0; k < 4; k++) regs[20 + k] = N.va(k) | 0;
+  for (let t = 0; t < 2; t++) for (let k = 0; k < 4; k++) regs[24 + 4 * t + k] = (N.tables[t]! * 4096 + 4 * k) | 0;
+  const words: number[] = [];
+  const opAt: Array<Op | null> = [];
+  for (const op of p.ops) {
+    if (op.k === 'pte') {
+      // x10 <- value (lui + addi with the usual rounding), then the store.
+      const hi = ((op.value + 0x800) >>> 12) << 12, lo = op.value - hi;
+      words.push(enc({ op: 'lui', rd: 10, imm: hi | 0 }), enc({ op: 'addi', rd: 10, rs1: 10, imm: ((lo + 2048) & 4095) - 2048 }));
+      opAt.push(null, null);
+      words.push(enc({ op: 'sw', rs1: 24 + 4 * op.table + op.slot, rs2: 10, imm: 0 }));
+    } else if (op.k === 'load') words.push(enc({ op: 'lw', rd: 5, rs1: 20 + op.page, imm: 0 }));
+    else if (op.k === 'store') words.push(enc({ op: 'sw', rs1: 20 + op.page, rs2: 0, imm: 0 }));
+    else if (op.k === 'sum' || op.k === 'mxr') words.push(enc({ op: op.on ? 'csrrs' : 'csrrc', rd: 0, rs1: op.k === 'sum' ? 7 : 8, csr: 0x100 }));
+    else if (op.k === 'satp') words.push(enc({ op: 'csrrw', rd: 0, rs1: op.root === 0 ? 9 : 11, csr: 0x180 }));
+    else words.push(enc({ op: 'sfence.vma', rs1: 0, rs2: 0 }));
+    opAt.push(op);
+  }
+  words.push(enc({ op: 'jal', rd: 0, imm: 0 }));
+  // The S-mode handler skips the faulting instruction: sepc += 4; sret.
+  const handler = [enc({ op: 'csrrs', rd: 1, rs1: 0, csr: 0x141 }), enc({ op: 'addi', rd: 1, rs1: 1, imm: 4 }), enc({ op: 'csrrw', rd: 0, rs1: 1, csr: 0x141 }), WORD.sret];
+  const mem = new Map<number, number>();
+  for (const r of N.roots) {
+    mem.set(r * 4096 + 4 * CODE_VPN1, (RAM_PPN * 1024 + (V | R | W | X | A | D)) >>> 0); // identity megapage: code and tables
+  }
+  mem.set(N.roots[0]! * 4096 + 4 * 0x100, (N.tables[0]! * 1024 + V) >>> 0);
+  mem.set(N.roots[1]! * 4096 + 4 * 0x100, (N.tables[1]! * 1024 + V) >>> 0);
+  p.init.forEach((v, i) => mem.set(N.tables[i >> 2]! * 4096 + 4 * (i & 3), v));
+  for (let j = 0; j < 8; j++) mem.set((N.dataPpn + j) * 4096, (0xd0000000 + j) >>> 0);
+  const image: Array<[number, number]> = [...mem, ...handler.map((w, i): [number, number] => [N.handler + 4 * i, w])];
+  const m0 = build(words, {
+    priv: S as Priv, regs, mem: image,
+    edit: (h) => {
+      pmpAllowAll(h);
+      h.csr.satp = (0x80000000 | N.roots[0]!) >>> 0;
+      h.csr.stvec = N.handler;
+      h.csr.medeleg = (1 << 5) | (1 << 7) | (1 << 13) | (1 << 15);
+    },
+  });
+  const recs: CommitRecord[] = [];
+  run(m0, { maxSteps: words.length * 6 + 10, onCommit: (r) => { recs.push(r); } });
+  // Replay in the oracle, op by op.
+  let root = N.roots[0]!, sum = false, mxr = false;
+  const read = (pa: number): number | null => (inRam(pa) ? (mem.get(pa) ?? 0) : null);
+  const lines: string[] = [];
+  for (const r of recs) {
+    const idx = (r.pc - RAM) / 4;
+    if (r.pc < RAM || idx >= opAt.length) continue;
+    const op = opAt[idx];
+    if (op === null || op === undefined) continue;
+    lines.push(`${hex(r.pc)}: ${dis(words[idx]!, r.pc)}`);
+    const ctx = `${lines.join('\n')}\n(initial PTEs ${p.init.map(hex).join(' ')}; SUM=${+sum} MXR=${+mxr} root ${hex(root)})`;
+    if (op.k === 'load' || op.k === 'store') {
+      const acc = op.k === 'load' ? 'r' : 'w';
+      const va = N.va(op.page);
+      const o = lookup(deriveSpace(root, read), va, acc, { priv: 1, sum, mxr, ad: 'hardware', storeOk: (pa) => inRam(pa) });
+      if (!o.ok) {
+        expect(r.trap, `${ctx}\noracle: ${o.fault} fault (${o.why})`).toEqual({ cause: CAUSE[o.fault][acc], tval: va });
+        continue;
+      }
+      if (o.update !== null) mem.set(o.pteAddr, o.update);
+      expect(r.trap, `${ctx}\noracle: ${norm(o)}`).toBeNull();
+      if (acc === 'r') expect(r.regs, `${ctx}\noracle: ${norm(o)}`).toEqual([[5, (mem.get(o.pa) ?? 0) | 0]]);
+      else mem.set(o.pa, 0);
+    } else {
+      expect(r.trap, ctx).toBeNull();
+      if (op.k === 'pte') mem.set(N.tables[op.table]! * 4096 + 4 * op.slot, op.value);
+      else if (op.k === 'sum') sum = op.on;
+      else if (op.k === 'mxr') mxr = op.on;
+      else if (op.k === 'satp') root = N.roots[op.root]!;
+    }
+  }
+}

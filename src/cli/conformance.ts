@@ -14,7 +14,9 @@ import { createNested } from '../vmm/nested.js';
 import { run } from '../engines/reference.js';
 import { EXIT } from './exit-codes.js';
 import { formatErrors } from '../formats/errors.js';
-import { parseArgs, num } from './args.js';
+import { parseArgs, num, str, bool } from './args.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { progress } from './progress.js';
 
 const Entry = t.intersection([
@@ -86,12 +88,44 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
+/** Property suites sampled by the conformance job (CONF-JOB-1), with POPEK_RUNS from --runs. */
+const PROPERTY_SAMPLE = [
+  'properties/semantics.test.ts', 'properties/translation.test.ts', 'properties/pmp.test.ts',
+  'properties/vmm-equivalence.test.ts', 'properties/vmm-recursive.test.ts', 'properties/vmm-isolation.test.ts',
+];
+
+/** Run a child process from the repository root; its output is summarised, not shown. */
+function child(cmd: string, args: string[], env: Record<string, string> = {}): { code: number; out: string } {
+  const r = spawnSync(cmd, args, { cwd: repoRoot(), encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+  return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/** CONF-JOB-1: the committed vectors on the model, as `popek vectors check` reports them. */
+function vectorRow(): string[] {
+  const r = child(process.execPath, [join(repoRoot(), 'bin', 'popek.mjs'), 'vectors', 'check']);
+  const m = /(\d+) passed, (\d+) failed/.exec(r.out);
+  return ['vectors (committed)', 'reference', r.code === 0 ? 'PASS' : 'FAIL', m ? `${m[1]} passed, ${m[2]} failed` : r.out.trim().split('\n').pop() ?? ''];
+}
+
+/** CONF-JOB-1: a sample of the property suites with POPEK_RUNS = runs. */
+function propertyRow(runs: number): string[] {
+  const vitest = join(repoRoot(), 'node_modules', 'vitest', 'vitest.mjs');
+  if (!existsSync(vitest)) return ['properties (sample)', '-', 'SKIP', 'vitest is not installed (run npm ci)'];
+  const r = child(process.execPath, [vitest, 'run', ...PROPERTY_SAMPLE], { POPEK_RUNS: String(runs), NO_COLOR: '1', CI: 'true' });
+  const m = /Tests\s+(?:(\d+) failed \| )?(\d+) passed/.exec(r.out);
+  return ['properties (sample)', `${runs} runs each`, r.code === 0 ? 'PASS' : 'FAIL', m ? `${m[2]} passed, ${m[1] ?? 0} failed` : 'no summary'];
+}
+
 export async function conformanceCommand(argv: readonly string[]): Promise<number> {
-  const p = parseArgs(argv, { runs: 'uint' });
+  const p = parseArgs(argv, { runs: 'uint', only: 'string', 'no-properties': 'bool', 'no-vectors': 'bool', help: 'bool' });
   if (!p.ok) { process.stderr.write(`popek conformance: ${p.error}\n`); return EXIT.BAD_INPUT; }
-  void num(p.args, 'runs');
-  const guests = readManifest();
-  if (typeof guests === 'string') { process.stderr.write(`popek conformance: ${guests}\n`); return EXIT.BAD_INPUT; }
+  if (bool(p.args, 'help')) { process.stdout.write(CONFORMANCE_HELP + '\n'); return EXIT.OK; }
+  const runs = num(p.args, 'runs') ?? 25;
+  const only = str(p.args, 'only');
+  const all = readManifest();
+  if (typeof all === 'string') { process.stderr.write(`popek conformance: ${all}\n`); return EXIT.BAD_INPUT; }
+  const guests = only === undefined ? all : all.filter((g) => only.split(',').includes(g.name));
+  if (guests.length === 0) { process.stderr.write(`popek conformance: --only "${only}": no such guest in the manifest\n`); return EXIT.BAD_INPUT; }
   const bar = progress('conformance');
   const results: GuestResult[] = [];
   for (const g of guests) {
@@ -101,12 +135,24 @@ export async function conformanceCommand(argv: readonly string[]): Promise<numbe
       await new Promise((res) => setImmediate(res));
     }
   }
-  bar.done();
   const rows = [['guest', 'engine', 'result', 'steps', 'MIPS', 'detail']];
   for (const r of results) {
     rows.push([r.name, r.engine, r.ok ? 'PASS' : 'FAIL', String(r.steps), r.ms > 0 ? (r.steps / r.ms / 1000).toFixed(2) : '-', r.detail]);
   }
-  const failed = results.filter((r) => !r.ok).length;
-  process.stdout.write(`${table(rows)}\n\n${results.length - failed} passed, ${failed} failed\n`);
+  const checks: string[][] = [];
+  if (!bool(p.args, 'no-vectors')) { bar.update('vectors'); checks.push(vectorRow()); }
+  if (!bool(p.args, 'no-properties')) { bar.update('properties'); checks.push(propertyRow(runs)); }
+  bar.done();
+  const failed = results.filter((r) => !r.ok).length + checks.filter((c) => c[2] === 'FAIL').length;
+  const total = results.length + checks.length;
+  const summary = checks.length > 0 ? `\n\n${table([['check', 'engine', 'result', 'detail'], ...checks])}` : '';
+  process.stdout.write(`${table(rows)}${summary}\n\n${total - failed} passed, ${failed} failed\n`);
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
 }
+
+export const CONFORMANCE_HELP = `usage: popek conformance [--only NAME,...] [--runs N] [--no-vectors] [--no-properties]
+
+The conformance job (npm start): every guest of guests/manifest.json natively, in a VM of the
+trap-and-emulate VMM and in a VM inside a VM; the committed vectors; a sample of the property
+suites with N runs each (default 25). Ends with a summary table and "N passed, M failed";
+exit status 1 when anything fails.`;

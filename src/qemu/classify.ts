@@ -143,9 +143,10 @@ const RULES: Rule[] = [
     test: (d, p, q) => (p.cause === 7 || p.cause === 15) && q.cause === p.cause - 2 && p.epc === q.epc && isAmo(instAt(d, p.epc)),
   },
   {
-    // SC.W to a region without LR/SC support: access fault in popek, a silent failure in QEMU.
+    // SC.W to an address other than the reserved one (or with no reservation): popek translates and
+    // checks the address first (page fault, access fault); QEMU fails the SC without looking at it.
     id: 'QDEV-7',
-    test: (d, p, q) => p.cause === 7 && instAt(d, p.epc)?.op === 'sc.w' && !same(p, q),
+    test: (d, p, q) => [5, 7, 13, 15].includes(p.cause) && instAt(d, p.epc)?.op === 'sc.w' && !same(p, q),
   },
   {
     // mepc/sepc keep bits 1:0 in QEMU: register values that read them differ in those bits, or
@@ -227,6 +228,22 @@ function pmpBeyond4G(p: TestProgram): boolean {
     if (a === 0 || e.addr === 0xffffffff) return false;
     return a === 1 || a === 2 ? e.addr >= 0x4000_0000 : e.addr >= 0x2000_0000;
   });
+}
+
+/**
+ * QDIFF-CLASS-2: a program that popek finished and QEMU did not (QEMU went on where popek trapped,
+ * then waited in WFI or looped): explained when popek's trap is one that a recorded deviation makes
+ * QEMU skip.
+ */
+export function classifyUnfinished(d: { prog: TestProgram; img: BatchImage; k: number; popek: FinalState }): string | null {
+  const p = trapOf(d.popek);
+  const full: Divergence = { ...d, qemu: d.popek, diffs: [] };
+  const i = instAt(full, p.epc);
+  if ([1, 5, 7].includes(p.cause) && qemuOnly(p.tval)) return 'QDEV-PLAT-1';
+  if (i?.op === 'sc.w' && [5, 6, 7, 13, 15].includes(p.cause)) return p.cause === 6 ? 'QDEV-2' : 'QDEV-7';
+  if (p.cause === 2 && i !== null && (i.op === 'csrrs' || i.op === 'csrrc') && i.rs1 !== 0 && reg(d.popek, i.rs1) === 0 && (i.csr >>> 10) === 3) return 'QDEV-4';
+  if (pmpBeyond4G(d.prog) || noActivePmp(d.prog)) return pmpBeyond4G(d.prog) ? 'QDEV-13' : 'QDEV-9';
+  return null;
 }
 
 /** QDIFF-CLASS-1: the ID of the recorded deviation that explains `d`, or null. */

@@ -10,7 +10,7 @@ import type { Machine } from '../machine/machine.js';
 import { buildBatch, type BatchImage, type TestProgram } from './program.js';
 import { compareStates, parseDump, type FieldDiff, type FinalState } from './dump.js';
 import { popekMachine, runPopek, runQemu, type QemuResult } from './runners.js';
-import { classify } from './classify.js';
+import { classify, classifyUnfinished } from './classify.js';
 
 /** Steps a program may take in popek from its prologue to its first trap (QDIFF-RUN-2). */
 export const PRESCREEN_STEPS = 3000;
@@ -53,22 +53,48 @@ export interface BatchOutcome {
   popekMs: number;
 }
 
-/** QDIFF-RUN-1: run `programs` as one batch on popek and QEMU and judge each program. */
+/** A QEMU launch gets this long before it is stopped (and the rest of its batch run again). */
+const qemuTimeout = (n: number): number => 15_000 + 40 * n;
+/** How many times the rest of a batch is run again after a program that QEMU did not finish. */
+const MAX_RESUMES = 8;
+
+/**
+ * QDIFF-RUN-1: run `programs` as one batch on popek and QEMU and judge each program. When QEMU does
+ * not finish a program (it went on where popek trapped, and then waited or looped), QEMU is run
+ * again on the programs after it, so one such program costs one timeout, not the whole batch.
+ */
 export async function runBatch(programs: readonly TestProgram[], slots?: readonly number[], opts: { icount?: boolean } = {}): Promise<BatchOutcome> {
   const img = buildBatch(programs, slots);
+  const slotOf = (k: number): number => slots?.[k] ?? k;
   // QEMU runs in its own process while popek runs here: the two overlap on two cores.
-  const q = runQemu(img.elf, 30_000 + 100 * programs.length, opts.icount === true);
+  const q = runQemu(img.elf, qemuTimeout(programs.length), opts.icount === true);
   const t0 = Date.now();
   const p = runPopek(img.elf, STEPS_PER_PROGRAM * (programs.length + 1));
   const popekMs = Date.now() - t0;
-  const qemuRun = await q;
+  let qemuRun = await q;
   const P = byIndex(parseDump(p.out, img.expected)), Q = byIndex(parseDump(qemuRun.out, img.expected));
+  for (let resume = 0; resume < MAX_RESUMES; resume++) {
+    let first = 0;
+    while (first < programs.length && Q.has(first)) first++;
+    if (first >= programs.length - 1) break;
+    // Programs first+1.. again, in their own slots (the record indices are relative to the rerun).
+    const rest = Array.from({ length: programs.length - first - 1 }, (_, n) => first + 1 + n);
+    const again = buildBatch(rest.map((k) => programs[k]!), rest.map(slotOf));
+    const r = await runQemu(again.elf, qemuTimeout(rest.length), opts.icount === true);
+    if (process.env['QDIFF_DEBUG'] !== undefined) process.stderr.write(`resume from ${first + 1}: ${r.ms} ms, timedOut ${r.timedOut}, code ${r.code}, out ${r.out.length}\n`);
+    for (const st of parseDump(r.out, again.expected)) if (!Q.has(rest[st.index]!)) Q.set(rest[st.index]!, { ...st, index: rest[st.index]! });
+    qemuRun = { ...r, out: qemuRun.out + r.out, ms: qemuRun.ms + r.ms, timedOut: qemuRun.timedOut || r.timedOut };
+    if (!Q.has(first + 1)) break;
+  }
   const popek: FinalState[] = [], qemu: FinalState[] = [];
   const verdicts = programs.map((prog, k): Verdict => {
     const ps = P.get(k), qs = Q.get(k);
     if (ps) popek[k] = ps;
     if (qs) qemu[k] = qs;
-    if (!ps || !qs) return { kind: 'missing', side: !ps && !qs ? 'both' : !ps ? 'popek' : 'qemu' };
+    if (!ps || !qs) {
+      const id = ps && !qs ? classifyUnfinished({ prog, img, k, popek: ps }) : null;
+      return id !== null ? { kind: 'known', id, diffs: [] } : { kind: 'missing', side: !ps && !qs ? 'both' : !ps ? 'popek' : 'qemu' };
+    }
     const diffs = compareStates(ps, qs);
     if (diffs.length === 0) return { kind: 'agree' };
     const id = classify({ prog, img, k, popek: ps, qemu: qs, diffs });

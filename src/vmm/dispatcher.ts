@@ -8,6 +8,7 @@
 import { match } from 'ts-pattern';
 import type { Core } from '../machine/core.js';
 import { inRam } from '../machine/access.js';
+import { regionOf } from '../devices/platform.js';
 import { stepHart } from '../machine/step.js';
 import { decode } from '../isa/decode.js';
 import { EXC, INTERRUPT_BIT } from '../hart/csr-bits.js';
@@ -81,7 +82,7 @@ export function dispatch(host: Core, vm: VmWork): Routine {
       // this TE-MMIO (the device access is the interpretation; nothing to map).
       const acc = mcause === EXC.INSN_PAGE ? 'x' : mcause === EXC.LOAD_PAGE ? 'r' : 'w';
       const target = guestPage(v, mtval, acc);
-      const mmio = target !== null && !inRam(v, target, 1);
+      const mmio = target !== null && !inRam(v, target, 1) && regionOf(v.config, target) !== null;
       interpret(vm);
       if (mmio) { count(vm, 'TE-MMIO'); return 'TE-MMIO'; }
       if (fillShadow(vm.shadow, v, host.mem, vm.delta, mtval, vm.protect)) flushShadows(vm.shadow);

@@ -133,6 +133,8 @@ export function guestPage(vm: Core, va: number, acc: Access): number | null {
  * that some shadow maps writable has just become a page-table page (the caller must flush).
  */
 export function fillShadow(sh: ShadowWork, vm: Core, host: PhysMem, delta: number, va: number, protect: ReadonlySet<number>): boolean {
+  // The root first: allocating it may flush (pool exhausted), which must not forget what this fill traces.
+  const root = shadowRoot(sh, vm, host);
   const traced: number[] = [];
   const table = pmpTable(vm);
   const priv = vm.hart.priv;
@@ -153,7 +155,6 @@ export function fillShadow(sh: ShadowWork, vm: Core, host: PhysMem, delta: numbe
   // R = 0 with W = 1 is reserved in a PTE: a write-only grant becomes no grant.
   if ((perms & PTE_R) === 0) perms &= ~PTE_W;
   if (perms === 0) return false;
-  const root = shadowRoot(sh, vm, host);
   const vpn1 = (va >>> 22) & 0x3ff, vpn0 = (va >>> 12) & 0x3ff;
   let l1 = host.read(root + vpn1 * 4, 4);
   if ((l1 & PTE_V) === 0) {
