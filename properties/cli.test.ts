@@ -65,6 +65,19 @@ describe('popek run', () => {
   });
 });
 
+describe('conformance job', () => {
+  it('CONF-JOB-1: popek conformance runs each guest on every engine, the vectors, and ends with "N passed, M failed"', () => {
+    // Falsified if an engine is missing from the table, the vectors are not checked, the summary line
+    // is missing, or the exit status does not reflect the result.
+    const r = popek(['conformance', '--only', 'hello', '--no-properties']);
+    expect(r.code, r.err).toBe(0);
+    for (const e of ['reference', 'trap-emulate', 'nested']) expect(r.out).toMatch(new RegExp(`hello\\s+${e}\\s+PASS`));
+    expect(r.out).toMatch(/vectors \(committed\)\s+reference\s+PASS/);
+    expect(r.out.trim().split('\n').pop()).toBe('4 passed, 0 failed');
+    expect(popek(['conformance', '--only', 'no-such-guest']).code).toBe(2);
+  }, 120_000);
+});
+
 describe('commit log', () => {
   it('LOG-SPIKE-1: --log-commits prints one Spike-format line per retired instruction', () => {
     // Falsified if the first instructions of hello.elf (auipc, addi, csrrw mtvec, ...) are not logged
