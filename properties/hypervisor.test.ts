@@ -59,9 +59,9 @@ function applyModel(h: HartState, s: HModel): void {
 }
 
 /** A machine running `words` at 0x80000000 from state `s`. */
-function machine(words: readonly number[], s: HModel, o: { regs?: Record<number, number>; lines?: Lines; mem?: Array<[number, number]> } = {}): Machine {
+function machine(words: readonly number[], s: HModel, o: { regs?: Record<number, number>; lines?: Lines; mem?: Array<[number, number]>; misaligned?: 'trap' | 'perform' } = {}): Machine {
   return build(words, {
-    config: H_ISA, regs: o.regs ?? {}, lines: o.lines ?? {}, mem: o.mem ?? [],
+    config: { ...H_ISA, misaligned: o.misaligned ?? 'perform' }, regs: o.regs ?? {}, lines: o.lines ?? {}, mem: o.mem ?? [],
     edit: (h) => { pmpAllowAll(h); applyModel(h, s); },
   });
 }
@@ -137,13 +137,16 @@ const causeOf = (v: 'illegal' | 'virtual'): number => (v === 'illegal' ? 2 : 22)
 describe('trap delegation and entry (HV-TRAP-DELEG, HV-TRAP-ENTRY, HV-TRAP-GVA, HV-ECALL)', () => {
   type Source =
     | { k: 'ecall' } | { k: 'ebreak' } | { k: 'illegal'; word: number } | { k: 'load-hole'; off: number }
-    | { k: 'misaligned-jump'; imm: number } | { k: 'csrr-hstatus' } | { k: 'hfence.vvma' } | { k: 'wfi' } | { k: 'nop' };
+    | { k: 'misaligned-jump'; imm: number } | { k: 'misaligned-access'; store: boolean; off: number } | { k: 'fetch-hole'; off: number }
+    | { k: 'csrr-hstatus' } | { k: 'hfence.vvma' } | { k: 'wfi' } | { k: 'nop' };
   const sourceArb: Arbitrary<Source> = fc.oneof(
     fc.constant({ k: 'ecall' } as const),
     fc.constant({ k: 'ebreak' } as const),
     fc.constantFrom(0x00000000, 0xffffffff, 0x0000707f).map((word) => ({ k: 'illegal', word }) as const),
     fc.integer({ min: 0, max: 1023 }).map((i) => ({ k: 'load-hole', off: 4 * i }) as const),
     fc.constantFrom(2, 6, 10, -2, -6, 0x802).map((imm) => ({ k: 'misaligned-jump', imm }) as const),
+    fc.record({ store: fc.boolean(), off: fc.constantFrom(1, 2, 3) }).map((r) => ({ k: 'misaligned-access', ...r }) as const),
+    fc.integer({ min: 0, max: 1023 }).map((i) => ({ k: 'fetch-hole', off: 4 * i }) as const),
     fc.constant({ k: 'csrr-hstatus' } as const),
     fc.constant({ k: 'hfence.vvma' } as const),
     fc.constant({ k: 'wfi' } as const),
@@ -156,6 +159,8 @@ describe('trap delegation and entry (HV-TRAP-DELEG, HV-TRAP-ENTRY, HV-TRAP-GVA, 
       case 'illegal': return src.word;
       case 'load-hole': return enc({ op: 'lw', rd: 1, rs1: 2, imm: 0 });
       case 'misaligned-jump': return enc({ op: 'jal', rd: 0, imm: src.imm });
+      case 'misaligned-access': return enc(src.store ? { op: 'sw', rs1: 2, rs2: 0, imm: 0 } : { op: 'lw', rd: 1, rs1: 2, imm: 0 });
+      case 'fetch-hole': return WORD.nop;
       case 'csrr-hstatus': return enc({ op: 'csrrs', rd: 1, rs1: 0, csr: 0x600 });
       case 'hfence.vvma': return enc({ op: 'hfence.vvma', rs1: 0, rs2: 0 });
       case 'wfi': return WORD.wfi;
@@ -175,6 +180,8 @@ describe('trap delegation and entry (HV-TRAP-DELEG, HV-TRAP-ENTRY, HV-TRAP-GVA, 
       case 'illegal': return exc(2, word);
       case 'load-hole': return exc(5, HOLE + src.off);
       case 'misaligned-jump': return exc(0, (s.pc + src.imm) >>> 0);
+      case 'misaligned-access': return exc(src.store ? 6 : 4, DATA + src.off);
+      case 'fetch-hole': return exc(1, s.pc);
       case 'csrr-hstatus': {
         const v = csrVerdict(s, 0x600, false);
         return v.kind === 'ok' ? { want: advance(s), x1: s.hstatus } : exc(causeOf(v.kind), word);
@@ -201,11 +208,14 @@ describe('trap delegation and entry (HV-TRAP-DELEG, HV-TRAP-ENTRY, HV-TRAP-GVA, 
     });
     fc.assert(fc.property(arb, ({ s: s0, src, lines, calm }) => {
       // Half the cases with no interrupt enabled, so that the instruction's own trap is seen.
-      const s = calm ? quiet(s0) : s0;
+      const s1 = calm ? quiet(s0) : s0;
+      // An instruction fetch from a hole: the pc itself is outside RAM.
+      const s = src.k === 'fetch-hole' ? { ...s1, pc: HOLE + src.off } : s1;
       const word = wordOf(src) >>> 0;
-      const m1 = step(machine([word], s, { regs: { 2: HOLE + (src.k === 'load-hole' ? src.off : 0) }, lines }));
+      const x2 = src.k === 'load-hole' ? HOLE + src.off : src.k === 'misaligned-access' ? DATA + src.off : HOLE;
+      const m1 = step(machine([word], s, { regs: { 2: x2 }, lines, misaligned: 'trap' }));
       const { want, x1, waiting } = expected(s, src, linesBits(lines), word);
-      const ctx = `from ${show(s)}\n  lines ${JSON.stringify(lines)}\ninstruction ${dis(word)}`;
+      const ctx = `from ${show(s)}\n  lines ${JSON.stringify(lines)}\ninstruction ${src.k === 'fetch-hole' ? '(fetch from a hole)' : dis(word)} (x2 = ${hex(x2)})`;
       expectState(m1, want, ctx);
       if (x1 !== undefined) expect(m1.harts[0]!.x[1]! >>> 0, `x1 after ${ctx}`).toBe(x1 >>> 0);
       if (waiting !== undefined) expect(m1.harts[0]!.waiting, `waiting after ${ctx}`).toBe(waiting);
@@ -300,10 +310,15 @@ describe('interrupts with VS-level sources (HV-IRQ-ENABLE, HV-IRQ-ORDER, HV-CSR-
 
 describe('CSR access with V (HV-CSR-ACCESS, HV-CSR-REDIRECT, HV-CSR-*)', () => {
   type Kind = 'read' | 'write' | 'set' | 'clear' | 'writei';
+  /** The CSRs the H extension adds or changes, the S CSRs V redirects, and the counters hcounteren gates. */
+  const H_RELEVANT = [...CSRS.keys()].filter((n) =>
+    (n >= 0x100 && n < 0x300) || (n >= 0x600 && n < 0x700) || n === 0xe12 || [0xc00, 0xc01, 0xc02, 0xc80, 0xc81, 0xc82].includes(n) ||
+    [0x300, 0x302, 0x303, 0x304, 0x310, 0x344, 0x34a, 0x34b].includes(n));
   const csrArb = fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom(...[...CSRS.keys()].filter((n) => n < 0x3a0 || n > 0x3ef)) },
+    { weight: 6, arbitrary: fc.constantFrom(...H_RELEVANT) },
+    { weight: 2, arbitrary: fc.constantFrom(...[...CSRS.keys()].filter((n) => n < 0x3a0 || n > 0x3ef)) },
     { weight: 1, arbitrary: fc.constantFrom(...CSRS.keys()) },
-    { weight: 2, arbitrary: fc.integer({ min: 0, max: 0xfff }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xfff }) },
   );
   const instOf = (kind: Kind, csr: number, uimm: number): Inst => {
     switch (kind) {
@@ -347,6 +362,30 @@ describe('CSR access with V (HV-CSR-ACCESS, HV-CSR-REDIRECT, HV-CSR-*)', () => {
       const nv = kind === 'write' || kind === 'writei' ? operand : kind === 'set' ? (base | operand) >>> 0 : (base & ~operand) >>> 0;
       expectState(m1, advance(writes ? csrWrite(s, v.csr, nv) : s), ctx);
     }), { numRuns: runs(2500) });
+  });
+
+  it('HV-CSR-ACCESS: exhaustive over the five modes × every implemented CSR × read/write × three enable settings', () => {
+    // Falsified by any (mode, CSR, read or write) whose outcome — executes, illegal instruction (2)
+    // or virtual instruction (22) — differs from the oracle, with (a) every enable and trap bit
+    // clear, (b) every counter enable set and TVM = VTVM = 1, (c) mcounteren and hcounteren set but
+    // scounteren clear, so VU differs from VS.
+    const settings: Array<[string, Partial<HModel>]> = [
+      ['enables 0, TVM = VTVM = 0', {}],
+      ['enables 7, TVM = VTVM = 1', { mcounteren: 7, hcounteren: 7, scounteren: 7, mstatus: ST.TVM, hstatus: HST.VTVM }],
+      ['mcounteren = hcounteren = 7, scounteren = 0', { mcounteren: 7, hcounteren: 7 }],
+    ];
+    const wrong: string[] = [];
+    for (const mode of MODES) for (const [label, extra] of settings) {
+      const s: HModel = { ...zeroState(mode), ...extra };
+      for (const csr of CSRS.keys()) for (const write of [false, true]) {
+        const word = enc(write ? { op: 'csrrw', rd: 0, rs1: 0, csr } : { op: 'csrrs', rd: 1, rs1: 0, csr });
+        const v = csrVerdict(s, csr, write);
+        const h1 = step(machine([word], s)).harts[0]!;
+        const got = h1.pc === RAM + 4 ? 'ok' : h1.csr.mcause === 2 || h1.csr.mcause === 22 ? (h1.csr.mcause === 2 ? 'illegal' : 'virtual') : `pc ${hex(h1.pc)}`;
+        if (got !== v.kind) wrong.push(`${mode} (${label}): ${write ? 'write' : 'read'} ${CSRS.get(csr)} (${hex(csr)}): want ${v.kind}, got ${got}`);
+      }
+    }
+    expect(wrong, wrong.slice(0, 20).join('\n')).toEqual([]);
   });
 
   it('HV-CSR-ACCESS: the read-only check comes first: rs1 = x0 / uimm = 0 reads are not writes', () => {

@@ -3,7 +3,7 @@
  * commit. Every guest behaviour ends in a defined state: retire, trap, or wait (STEP-TOTAL).
  */
 import { type Core, refreshLines } from './core.js';
-import { accessFault, effectiveMode, faultingPiece, inRam, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
+import { accessFault, effectiveMode, faultingPiece, inRam, pmpAllows, misalignedFault, physRead, physWrite, pmpTable, resolve, type Fault } from './access.js';
 import { tlbLookup } from './tlb.js';
 import type { Mode } from './access.js';
 import { extensionOf, type Extension, isZicntrCsr } from './isa-string.js';
@@ -54,7 +54,10 @@ const ADDRESS_TVAL = (1 << 0) | (1 << 1) | (1 << 3) | (1 << 4) | (1 << 5) | (1 <
 function trap(c: Core, cause: number, tval: number, info?: TrapInfo): void {
   if (c.rec) c.rec.trap = { cause, tval };
   const h = c.hart;
-  const gva = h.v === 1 && (cause & 0x80000000) === 0 && ((ADDRESS_TVAL >>> cause) & 1) !== 0;
+  // HV-TRAP-GVA, HV-MPRV: a data access made with MPRV and MPV = 1 is a V = 1 access too.
+  const data = cause === 4 || cause === 5 || cause === 6 || cause === 7;
+  const v = data ? effectiveMode(c, 'r').v : h.v;
+  const gva = v === 1 && (cause & 0x80000000) === 0 && ((ADDRESS_TVAL >>> cause) & 1) !== 0;
   takeTrap(h, cause, tval, info ?? (gva ? { tval2: 0, tinst: 0, gva } : NO_INFO));
 }
 const fault = (c: Core, f: Fault): void => trap(c, f.cause, f.tval, f.info);
@@ -204,8 +207,13 @@ const withGva = (f: Fault): Fault => ({ ...f, info: { tval2: f.info?.tval2 ?? 0,
 
 function hlv(c: Core, o: Extract<Outcome, { k: 'hlv' }>): void {
   if (misaligned(c, o.addr, o.size, false)) return fault(c, withGva(misalignedFault('r', o.addr)));
-  const pieces = resolve(c, o.addr, o.size, 'r', hyperMode(c, o.x));
+  const mode = hyperMode(c, o.x);
+  const pieces = resolve(c, o.addr, o.size, 'r', mode);
   if (!Array.isArray(pieces)) return fault(c, withGva(pieces));
+  // HV-HLV: HLVX needs the physical memory to be executable too (PMP X, and PMA: RAM only).
+  if (o.x && !pieces.every(([pa, n]) => inRam(c, pa, n) && pmpAllows(c, pa, n, 'x', mode.priv))) {
+    return fault(c, withGva(accessFault('r', faultingPiece(c, o.addr, pieces))));
+  }
   const raw = physRead(c, pieces, o.size);
   if (raw === null) return fault(c, withGva(accessFault('r', faultingPiece(c, o.addr, pieces))));
   if (c.rec) c.rec.mem.push({ op: 'r', addr: o.addr, size: o.size, value: raw });

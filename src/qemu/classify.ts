@@ -83,6 +83,7 @@ const WARL_BITS: ReadonlyArray<readonly [readonly number[], number, string]> = [
   [[0x300, 0x100], 0x8000_0600, 'QDEV-18'],
   [[0x306, 0x106], 0xffff_fff8, 'QDEV-18'],
   [[0x320], 0xffff_fffa, 'QDEV-18'],
+  [[0x305, 0x105], 0x0000_001f, 'QDEV-18'],
   [[...Array.from({ length: 29 }, (_, n) => 0x323 + n)], 0xffff_ffff, 'QDEV-18'],
 ];
 
@@ -189,6 +190,31 @@ const RULES: Rule[] = [
     test: (d, p, q) => !same(p, q) && pmpBeyond4G(d.prog) && ([1, 5, 7].includes(p.cause) || [1, 5, 7].includes(q.cause)),
   },
   {
+    // The same, seen in the page table: popek's translation of a failing SC.W sets A (and D), QEMU's
+    // untranslated failure does not. Every difference is an A/D bit of a watched page-table word.
+    id: 'QDEV-7',
+    test: (d) => d.img.bodyWords[d.k]!.some((w) => decode(w).op === 'sc.w') && d.diffs.length > 0
+      && d.diffs.every((f) => f.field.startsWith('mem[') && f.popek !== null && (((f.popek ^ (f.qemu ?? pristine(d, f.field))) & ~0xc0) === 0)),
+  },
+  {
+    // A store to the body's own code without FENCE.I: popek fetches the new word, QEMU may execute
+    // its stale translation (both allowed by Zifencei).
+    id: 'QDEV-20',
+    test: (d, p, q) => {
+      const i = instAt(d, p.epc);
+      const off = ((p.epc >>> 0) - d.img.placements[d.k]!.body) / 4;
+      return p.cause === 2 && !same(p, q) && i !== null && i.op !== 'illegal' && d.img.bodyWords[d.k]![off] !== (p.tval >>> 0);
+    },
+  },
+  {
+    // M-mode load/store with MPRV = 1 (MPP = S/U) to a page M-mode has fetched from: QEMU reuses its
+    // M-mode translation of that page and skips the S/U translation and checks.
+    id: 'QDEV-19',
+    test: (d, p, q) => d.prog.priv === 3 && [5, 7, 13, 15].includes(p.cause) && !same(p, q)
+      && ((p.tval & ~0xfff) >>> 0) === ((d.img.placements[d.k]!.body & ~0xfff) >>> 0)
+      && ((d.prog.mstatus & 0x20000) !== 0 || writtenCsrs(d).has(0x300)),
+  },
+  {
     // CSRs popek implements and QEMU does not (PMP entries 16..63, medelegh, hpm counters).
     id: 'QDEV-17',
     test: (d, p, q) => {
@@ -207,6 +233,16 @@ const RULES: Rule[] = [
     test: (d, p, q) => p.cause === 3 && same(p, q) && q.tval === 0 && only(d, ['mtval', 'stval']),
   },
   {
+    // Platform: LR/SC/AMO on a device region. popek's devices support no atomics (an access fault);
+    // QEMU performs them.
+    id: 'QDEV-PLAT-2',
+    test: (d, p, q) => {
+      const i = instAt(d, p.epc);
+      return [5, 7].includes(p.cause) && !same(p, q) && i !== null && (i.op === 'lr.w' || i.op === 'sc.w' || isAmo(i))
+        && !((p.tval >>> 0) >= 0x8000_0000 && (p.tval >>> 0) < 0x8800_0000);
+    },
+  },
+  {
     // Open question: an illegal word whose bits 1:0 are not 11 (a 16-bit length encoding). popek
     // writes all 32 bits to mtval, QEMU only the 16-bit parcel.
     id: 'QOPEN-1',
@@ -214,6 +250,13 @@ const RULES: Rule[] = [
       && only(d, ['mtval', 'stval']),
   },
 ];
+
+/** The initial value of a watched word named by a FieldDiff (`mem[0x...]`). */
+function pristine(d: Divergence, field: string): number {
+  const a = parseInt(field.slice(4, -1), 16);
+  const m = new Map(d.img.watched[d.k]!);
+  return m.get(a) ?? 0;
+}
 
 /** No PMP entry is active (all OFF), so QEMU's MRET rule applies. */
 function noActivePmp(p: TestProgram): boolean {
@@ -240,6 +283,7 @@ export function classifyUnfinished(d: { prog: TestProgram; img: BatchImage; k: n
   const full: Divergence = { ...d, qemu: d.popek, diffs: [] };
   const i = instAt(full, p.epc);
   if ([1, 5, 7].includes(p.cause) && qemuOnly(p.tval)) return 'QDEV-PLAT-1';
+  if ([5, 7].includes(p.cause) && i !== null && (i.op === 'lr.w' || isAmo(i)) && (p.tval >>> 0) < 0x8000_0000) return 'QDEV-PLAT-2';
   if (i?.op === 'sc.w' && [5, 6, 7, 13, 15].includes(p.cause)) return p.cause === 6 ? 'QDEV-2' : 'QDEV-7';
   if (p.cause === 2 && i !== null && (i.op === 'csrrs' || i.op === 'csrrc') && i.rs1 !== 0 && reg(d.popek, i.rs1) === 0 && (i.csr >>> 10) === 3) return 'QDEV-4';
   if (pmpBeyond4G(d.prog) || noActivePmp(d.prog)) return pmpBeyond4G(d.prog) ? 'QDEV-13' : 'QDEV-9';

@@ -92,6 +92,15 @@ export const REPRODUCERS: Reproducer[] = [
     qemu: (o) => want('mcause', o.q.cause, ECALL_M) ?? want('x5', o.qemu.x[4]!, 1),
   },
   {
+    id: 'QDEV-7', what: 'SC.W (no reservation) through a page whose D bit is clear',
+    prog: reproducer([I({ op: 'sc.w', rd: 5, rs1: 8, rs2: 7, aq: 0, rl: 0 })], {
+      priv: 1, x: { 8: { k: 'data', view: 'v4k', off: 0 }, 7: v(5) },
+      paging: { asid: 0, code: 0x4b, data4k: 0x47, alias: 0, mega: 0, odd: 0 },
+    }),
+    spec: (o) => want('x5', o.popek.x[4]!, 1) ?? (o.popek.mem.some(([, w]) => (w & 0xc0) === 0xc0) ? null : 'no PTE with A and D set'),
+    qemu: (o) => want('x5', o.qemu.x[4]!, 1) ?? (o.qemu.mem.length === 0 ? null : 'QEMU changed a watched word'),
+  },
+  {
     id: 'QDEV-8', what: 'CSRRW mepc with bits 1:0 set, then read mepc',
     prog: reproducer([I({ op: 'csrrw', rd: 0, rs1: 7, csr: 0x341 }), I({ op: 'csrrs', rd: 5, rs1: 0, csr: 0x341 })], { x: { 7: v(0x123) } }),
     spec: (o) => want('x5', o.popek.x[4]!, 0x120),
@@ -236,10 +245,33 @@ export const REPRODUCERS: Reproducer[] = [
     qemu: (o) => want('mcause', o.q.cause, 3) ?? want('mtval', o.q.tval, 0),
   },
   {
+    id: 'QDEV-19', what: 'M-mode LW with MPRV = 1, MPP = U from the body\'s own page (no U bit) under Sv32',
+    prog: reproducer([I({ op: 'lw', rd: 5, rs1: 16, imm: 0 })], {
+      mstatus: 0x20000, x: { 16: { k: 'code', item: 0, off: 0 } },
+      paging: { asid: 0, code: 0x4b, data4k: 0, alias: 0, mega: 0, odd: 0 },
+    }),
+    spec: (o) => want('mcause', o.p.cause, 13) ?? want('mtval', o.p.tval, o.p.epc),
+    qemu: (o) => want('mcause', o.q.cause, ECALL_M) ?? want('x5', o.qemu.x[4]!, 0x00082283),
+  },
+  {
+    id: 'QDEV-20', what: 'SW over the next instruction of the body, no FENCE.I (allowed choice)',
+    prog: reproducer([I({ op: 'sw', rs1: 16, rs2: 7, imm: 4 }), I({ op: 'addi', rd: 5, rs1: 0, imm: 1 })], {
+      x: { 16: { k: 'code', item: 0, off: 0 }, 7: v(-1) },
+    }),
+    spec: (o) => want('mcause', o.p.cause, 2) ?? want('mtval', o.p.tval, 0xffffffff),
+    qemu: (o) => want('mcause', o.q.cause, ECALL_M) ?? want('x5', o.qemu.x[4]!, 1),
+  },
+  {
     id: 'QDEV-PLAT-1', what: 'LW from 0x1000 (QEMU virt MROM)',
     prog: reproducer([I({ op: 'lw', rd: 5, rs1: 8, imm: 0 })], { x: { 8: v(0x1000) } }),
     spec: (o) => want('mcause', o.p.cause, 5) ?? want('mtval', o.p.tval, 0x1000),
     qemu: (o) => want('mcause', o.q.cause, ECALL_M),
+  },
+  {
+    id: 'QDEV-PLAT-2', what: 'LR.W from the test finisher (a device)',
+    prog: reproducer([I({ op: 'lr.w', rd: 5, rs1: 8, aq: 0, rl: 0 })], { x: { 8: v(0x10_0000), 5: v(0x55) } }),
+    spec: (o) => want('mcause', o.p.cause, 5) ?? want('mtval', o.p.tval, 0x10_0000),
+    qemu: (o) => want('mcause', o.q.cause, ECALL_M) ?? want('x5', o.qemu.x[4]!, 0),
   },
   {
     id: 'QOPEN-1', what: 'illegal word 0x66a2ee91 (bits 1:0 = 01)',

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { run } from '../engines/reference.js';
 import { programArb } from './gen.js';
 import type { Machine } from '../machine/machine.js';
-import { buildBatch, type BatchImage, type TestProgram } from './program.js';
+import { buildBatch, CELL_SIZE, HVEC, SSTUB, type BatchImage, type TestProgram } from './program.js';
 import { compareStates, parseDump, type FieldDiff, type FinalState } from './dump.js';
 import { popekMachine, runPopek, runQemu, type QemuResult } from './runners.js';
 import { classify, classifyUnfinished } from './classify.js';
@@ -31,10 +31,13 @@ export function prescreen(programs: readonly TestProgram[], slots?: readonly num
     const h = base.harts[0]!;
     const m: Machine = { ...base, harts: [{ ...h, pc: p.prologue }] };
     // A step that neither fetched nor trapped is a hart waiting in WFI; popek then lets mtime jump
-    // to the next timer event (the parked mtimecmp), QEMU would wait for real. Left out too.
-    let waited = false;
-    const r = run(m, { maxSteps: PRESCREEN_STEPS, onCommit: (c) => { if (c.word === 0 && c.trap === null) waited = true; } });
-    return r.machine.halt !== null && !waited;
+    // to the next timer event (the parked mtimecmp), QEMU would wait for real. Left out too, and so
+    // is a program that executes code outside its own cell, the S stub and the handler (a jump into
+    // the harness entry or another program's code would make the batch start over).
+    let bad = false;
+    const own = (pc: number): boolean => (pc >= p.prologue && pc < p.prologue + CELL_SIZE) || (pc >= HVEC && pc < SSTUB + 0x1000);
+    const r = run(m, { maxSteps: PRESCREEN_STEPS, onCommit: (c) => { if ((c.word === 0 && c.trap === null) || !own(c.pc >>> 0)) bad = true; } });
+    return r.machine.halt !== null && !bad;
   });
 }
 
@@ -73,8 +76,8 @@ export async function runBatch(programs: readonly TestProgram[], slots?: readonl
   const popekMs = Date.now() - t0;
   let qemuRun = await q;
   const P = byIndex(parseDump(p.out, img.expected)), Q = byIndex(parseDump(qemuRun.out, img.expected));
+  let first = 0;
   for (let resume = 0; resume < MAX_RESUMES; resume++) {
-    let first = 0;
     while (first < programs.length && Q.has(first)) first++;
     if (first >= programs.length - 1) break;
     // Programs first+1.. again, in their own slots (the record indices are relative to the rerun).
@@ -85,6 +88,7 @@ export async function runBatch(programs: readonly TestProgram[], slots?: readonl
     for (const st of parseDump(r.out, again.expected)) if (!Q.has(rest[st.index]!)) Q.set(rest[st.index]!, { ...st, index: rest[st.index]! });
     qemuRun = { ...r, out: qemuRun.out + r.out, ms: qemuRun.ms + r.ms, timedOut: qemuRun.timedOut || r.timedOut };
     if (!Q.has(first + 1)) break;
+    first += 1;
   }
   const popek: FinalState[] = [], qemu: FinalState[] = [];
   const verdicts = programs.map((prog, k): Verdict => {

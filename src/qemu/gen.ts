@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import type { AmoOp, BranchOp, Inst, LoadOp, RegOp, StoreOp } from '../isa/inst.js';
 import {
-  CELL_BASE, CELL_SIZE, DATA_SIZE, HVEC, PTE, SSTUB, type Item, type Paging, type PmpEntry, type Priv,
+  CELL_BASE, CELL_SIZE, DATA_BASE, DATA_SIZE, HARNESS, HVEC, PTE, SSTUB, type Item, type Paging, type PmpEntry, type Priv,
   type TestProgram, type Value,
 } from './program.js';
 
@@ -133,6 +133,11 @@ interface CsrPolicy {
   clearFree?: boolean;
   /** Immediates (uimm) csrrwi/csrrsi/csrrci may use; absent: any 0..31; null: only 0 (reads). */
   uimm?: Arbitrary<number> | null;
+  /**
+   * Only reads (rs1 = x0, uimm = 0). For the PMP registers: a lui/addi group can be entered in its
+   * middle by a jump, and a PMP entry locked that way would stay locked for the rest of the batch.
+   */
+  readOnly?: boolean;
 }
 
 const subsetOf = (m: number): Arbitrary<number> => fc.oneof(
@@ -146,8 +151,11 @@ const mstatusValue: Arbitrary<number> = fc.record({
 }).map(({ bits, mpp }) => u32(bits | (mpp << 11)));
 const mstatusMask: Arbitrary<number> = fc.record({ bits: subsetOf(0x007e_01aa), mpp: fc.boolean() })
   .map(({ bits, mpp }) => u32(bits | (mpp ? 0x1800 : 0)));
+/** mtvec/stvec: base within the 32 vector slots, MODE 0 or 1 (QEMU ignores a write of MODE >= 2,
+ * popek writes BASE and keeps MODE: both allowed, QDEV-18). */
 const tvecValue = (base: number): Arbitrary<Value> =>
-  fc.record({ k: fc.integer({ min: 0, max: 7 }), m: fc.integer({ min: 0, max: 3 }) }).map(({ k, m }) => ({ k: 'v' as const, v: u32(base + 4 * k + m) }));
+  fc.record({ k: fc.integer({ min: 0, max: 7 }), m: fc.integer({ min: 0, max: 1 }) }).map(({ k, m }) => ({ k: 'v' as const, v: u32(base + 4 * k + m) }));
+const tvecBits = fc.integer({ min: 0, max: 31 }).map((x) => x & ~2);
 const aligned = (a: Arbitrary<Value>): Arbitrary<Value> => a.map((v) => (v.k === 'v' ? { k: 'v' as const, v: u32(v.v & ~3) } : v.k === 'code' ? { ...v, off: v.off & ~3 } : v));
 
 const POLICIES: CsrPolicy[] = [
@@ -156,8 +164,8 @@ const POLICIES: CsrPolicy[] = [
   { num: 0xf11 }, { num: 0xf12 }, { num: 0xf13 }, { num: 0xf14 }, { num: 0xf15 },
   { num: 0x300, value: mstatusValue.map((v) => ({ k: 'v' as const, v })), mask: mstatusMask, clearFree: false, uimm: fc.integer({ min: 0, max: 31 }) },
   { num: 0x100, value: subsetOf(0x000c_0122).map((v) => ({ k: 'v' as const, v })), mask: subsetOf(0x000c_0122), clearFree: true },
-  { num: 0x305, value: tvecValue(HVEC), mask: fc.integer({ min: 0, max: 31 }), clearFree: false, uimm: fc.integer({ min: 0, max: 31 }) },
-  { num: 0x105, value: tvecValue(SSTUB), mask: fc.integer({ min: 0, max: 31 }), clearFree: false, uimm: fc.integer({ min: 0, max: 31 }) },
+  { num: 0x305, value: tvecValue(HVEC), mask: tvecBits, clearFree: false, uimm: tvecBits },
+  { num: 0x105, value: tvecValue(SSTUB), mask: tvecBits, clearFree: false, uimm: tvecBits },
   { num: 0x302, value: subsetOf(0xb1ff).map((v) => ({ k: 'v' as const, v })), mask: subsetOf(0xb1ff), clearFree: true },
   { num: 0x303, value: subsetOf(0x222).map((v) => ({ k: 'v' as const, v })), mask: subsetOf(0x222), clearFree: true, uimm: fc.constantFrom(0, 2) },
   { num: 0x304, value: subsetOf(0xaaa).map((v) => ({ k: 'v' as const, v })), mask: subsetOf(0xaaa), clearFree: true, uimm: fc.constantFrom(0, 2, 8, 10) },
@@ -172,7 +180,7 @@ const POLICIES: CsrPolicy[] = [
   { num: 0x141, value: aligned(fc.oneof(numValue(), codeValue)), mask: subsetOf(0xfffffffc), clearFree: true, uimm: fc.constantFrom(0, 4, 8, 16, 28) },
   // PMP registers: read only (the prologue owns them; entries 13..15 are the handler's scratch).
   ...[0x3a0, 0x3a1, 0x3a2, 0x3a3, 0x3b0, 0x3b1, 0x3b2, 0x3b3, 0x3b4, 0x3b5, 0x3b6, 0x3b7].map((num) => ({
-    num, value: fc.constant<Value>({ k: 'v', v: 0 }), mask: fc.constant(0), clearFree: false, uimm: null,
+    num, readOnly: true, uimm: null,
   })),
 ];
 const satpPolicy = (paging: boolean): CsrPolicy => ({
@@ -200,6 +208,11 @@ function csrItem(p: CsrPolicy): Arbitrary<Item> {
     // Plain read.
     inst(fc.record({ op: fc.constant('csrrs' as const), rd, rs1: fc.constant(0), csr: fc.constant(p.num) })),
   ];
+  if (p.readOnly === true) {
+    choices.push(inst(fc.record({ op: fc.constantFrom('csrrc' as const, 'csrrs' as const), rd, rs1: fc.constant(0), csr: fc.constant(p.num) })));
+    choices.push(inst(fc.record({ op: fc.constantFrom('csrrsi' as const, 'csrrci' as const), rd, uimm: fc.constant(0), csr: fc.constant(p.num) })));
+    return fc.oneof(...choices);
+  }
   if (p.value === undefined) choices.push(inst(fc.record({ op: fc.constantFrom('csrrw' as const, 'csrrs' as const, 'csrrc' as const), rd: fc.oneof(rdReg, fc.constant(0)), rs1: anyReg, csr: fc.constant(p.num) })));
   else {
     choices.push(fc.record({ k: fc.constant('csr' as const), op: fc.constant('csrrw' as const), rd, tmp: fc.integer({ min: 1, max: 31 }), csr: fc.constant(p.num), value: p.value }));
@@ -252,7 +265,7 @@ const pagingArb = (priv: Priv): Arbitrary<Paging> => {
     alias: leafBits(PTE.R | u),
     mega: leafBits(PTE.R | PTE.W | u),
     odd: fc.oneof(
-      leafBits(PTE.R | PTE.W | u).map((b) => u32((((0x80400000 >>> 12) + 1) << 10) | b)), // misaligned megapage
+      leafBits(PTE.R | PTE.W | u).map((b) => u32((((DATA_BASE >>> 12) + 1) << 10) | b)), // misaligned megapage
       fc.integer({ min: 0, max: 0xffffffff }),
       fc.constant(0),
     ),
@@ -267,8 +280,8 @@ const pmpEntries: Arbitrary<readonly PmpEntry[]> = fc.record({
     addr: fc.oneof(
       fc.integer({ min: 0, max: 0x3fffffff }),
       fc.integer({ min: 0, max: 0x3ff }).map((k) => u32((CELL_BASE + k * CELL_SIZE) >>> 2)),
-      fc.integer({ min: 0, max: 0x3ff }).map((k) => u32((0x80400000 + k * 16) >>> 2)),
-      fc.integer({ min: 0, max: 20 }).map((t) => u32(((0x80000000 >>> 2) | ((1 << t) - 1)))),
+      fc.integer({ min: 0, max: 0x3ff }).map((k) => u32((DATA_BASE + k * 16) >>> 2)),
+      fc.integer({ min: 0, max: 20 }).map((t) => u32(((HARNESS >>> 2) | ((1 << t) - 1)))),
     ),
   }), { minLength: 0, maxLength: 6 }),
   catchAll: fc.boolean(),

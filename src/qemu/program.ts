@@ -4,16 +4,16 @@
  *
  * Memory map of a batch image (all physical, in the 128 MiB RAM of QEMU virt):
  *
- *   0x8000_0000  harness page: entry, M-mode trap vector (HVEC, 32 slots), trap handler, state dump,
+ *   0x8100_0000  harness page: entry, M-mode trap vector (HVEC, 32 slots), trap handler, state dump,
  *                UART output, finisher
- *   0x8000_1000  S-mode stub page (SSTUB, 32 slots of `ecall`): stvec always points here, so a
+ *   0x8100_1000  S-mode stub page (SSTUB, 32 slots of `ecall`): stvec always points here, so a
  *                trap delegated to S ends the program with an ecall from S (never delegated)
- *   0x8000_2000  the handler's save area and variables
- *   0x8000_3000  per program, one 4 KiB cell per slot: the prologue (M-mode) that sets up the
+ *   0x8100_2000  the handler's save area and variables
+ *   0x8100_3000  per program, one 4 KiB cell per slot: the prologue (M-mode) that sets up the
  *                initial state at +0, the body (the generated instructions, then an `ecall`
  *                epilogue) at +0x800, the program's descriptor and table of watched words at +0xA00
- *   0x8040_0000  per program: 256-byte data area
- *   0x8080_0000  per paging program: an Sv32 root table and one level-0 table (8 KiB)
+ *   0x8140_0000  per program: 256-byte data area (1 KiB apart, 384 bytes into its KiB)
+ *   0x8180_0000  per paging program: an Sv32 root table and one level-0 table (8 KiB)
  *
  * A program ends at its first trap into M-mode (a trap delegated to S reaches M through the S stub);
  * the handler then prints x1..x31, a fixed list of CSRs and the watched words that changed, and
@@ -26,33 +26,43 @@ import { writeElf } from '../formats/elf-writer.js';
 export type Priv = 0 | 1 | 3;
 
 export const RAM_BASE = 0x8000_0000;
-export const HARNESS = RAM_BASE;
-export const HVEC = RAM_BASE + 0x100;
-export const SSTUB = RAM_BASE + 0x1000;
+/**
+ * Everything lives 16 MiB into RAM: addresses near 0x8000_0000 (INT_MIN, 0x7fffffff + small offsets)
+ * are common generated values, and a stray store there must not hit the handler.
+ */
+export const HARNESS = RAM_BASE + 0x100_0000;
+export const HVEC = HARNESS + 0x100;
+export const SSTUB = HARNESS + 0x1000;
 /** The handler's save area and variables: a page of their own (stores into a page that holds
  * code make QEMU throw away its translations of that page). */
-export const SAVE = RAM_BASE + 0x2000;
+export const SAVE = HARNESS + 0x2000;
 export const HV_CUR = SAVE + 0x80;
 export const HV_DUMMY = SAVE + 0x84;
-export const CELL_BASE = RAM_BASE + 0x3000;
+export const CELL_BASE = HARNESS + 0x3000;
 export const CELL_SIZE = 0x1000;
 export const BODY_OFF = 0x800;
 export const BODY_SIZE = 0x200;
 export const DESC_OFF = 0xa00;
 /** Cells end below the virtual windows VA_ALIAS / VA_DATA4K of the level-0 table. */
-export const MAX_SLOTS = (0x803f_0000 - CELL_BASE) / CELL_SIZE;
-export const DATA_BASE = RAM_BASE + 0x40_0000;
+export const MAX_SLOTS = (HARNESS + 0x3f_0000 - CELL_BASE) / CELL_SIZE;
+export const DATA_BASE = HARNESS + 0x40_0000;
 export const DATA_SIZE = 256;
+/**
+ * Data areas are DATA_STRIDE apart, each DATA_GAP into its stride, so that the stray stores of one
+ * program (offsets a little outside its area) do not land in its neighbours' watched words.
+ */
+export const DATA_STRIDE = 1024;
+export const DATA_GAP = 384;
 export const DATA_WORDS = DATA_SIZE / 4;
-export const PT_BASE = RAM_BASE + 0x80_0000;
+export const PT_BASE = HARNESS + 0x80_0000;
 export const PT_LIMIT = RAM_BASE + 0x780_0000;
 export const UART = 0x1000_0000;
 export const FINISHER = 0x10_0000;
 export const CLINT_MTIMECMP = 0x200_4000;
 
 /** Virtual windows of the paging variant (see `Paging`). */
-export const VA_DATA4K = 0x803f_f000;
-export const VA_ALIAS = 0x803f_e000;
+export const VA_DATA4K = HARNESS + 0x3f_f000;
+export const VA_ALIAS = HARNESS + 0x3f_e000;
 export const VA_MEGA = 0xc000_0000;
 export const VA_ODD = 0xc040_0000;
 
@@ -86,7 +96,7 @@ export interface Paging {
   /** Leaf bits of the 4 KiB page at VA_DATA4K and at VA_ALIAS (both map the data area's page). */
   data4k: number;
   alias: number;
-  /** Leaf bits of the megapage at VA_MEGA (maps 0x8040_0000, the data region). */
+  /** Leaf bits of the megapage at VA_MEGA (maps DATA_BASE, the data region). */
   mega: number;
   /** The root PTE at VA_ODD: whatever the generator likes (misaligned megapage, reserved bits...). */
   odd: number;
@@ -136,7 +146,7 @@ export const DUMP_CSRS: ReadonlyArray<readonly [string, number]> = [
  * from one program of a batch into the next.
  */
 export const PROLOGUE_CSRS: readonly number[] = [
-  0x302, 0x303, 0x304, 0x344, 0x340, 0x140, 0x342, 0x343, 0x142, 0x143, 0x306, 0x106, 0x30a, 0x320,
+  0x302, 0x303, 0x304, 0x344, 0x340, 0x140, 0x342, 0x343, 0x142, 0x143, 0x306, 0x106, 0x30a, 0x10a, 0x320,
 ];
 
 /** Where one program of a batch lives. */
@@ -161,6 +171,8 @@ export interface BatchImage {
   bodyWords: number[][];
   /** Per program: the values of x1..x31 and DUMP_CSRS that the dump leaves out when unchanged. */
   expected: number[][];
+  /** Per program: the watched words and their initial values. */
+  watched: Array<Array<[number, number]>>;
   /** Handler entry (HCOMMON) and its end, for pre-screening. */
   handler: number;
   segments: Array<{ addr: number; bytes: Uint8Array }>;
@@ -201,7 +213,7 @@ export function pageTableWords(p: Placement, pg: Paging): Array<[number, number]
   const leaf = (pa: number, bits: number): number => (((pa >>> 12) << 10) | (bits & 0x3ff)) >>> 0;
   const dataPage = p.data & ~0xfff;
   const words: Array<[number, number]> = [
-    [root + 4 * (RAM_BASE >>> 22), leaf(l0, PTE.V)],
+    [root + 4 * (HARNESS >>> 22), leaf(l0, PTE.V)],
     [root + 4 * (VA_MEGA >>> 22), leaf(DATA_BASE, pg.mega)],
     [root + 4 * (VA_ODD >>> 22), pg.odd >>> 0],
     [l0 + 4 * ((SSTUB >>> 12) & 0x3ff), leaf(SSTUB, PTE.V | PTE.R | PTE.X | PTE.A)],
@@ -367,6 +379,7 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
   const itemAddrs: number[][] = [];
   const bodyWords: number[][] = [];
   const expected: number[][] = [];
+  const watched: Array<Array<[number, number]>> = [];
   const slotOf = (k: number): number => slots?.[k] ?? k;
   let maxSlot = -1;
   programs.forEach((prog, k) => {
@@ -375,7 +388,7 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     maxSlot = Math.max(maxSlot, slot);
     const cell = CELL_BASE + slot * CELL_SIZE;
     const p: Placement = {
-      slot, prologue: cell, body: cell + BODY_OFF, data: DATA_BASE + slot * DATA_SIZE,
+      slot, prologue: cell, body: cell + BODY_OFF, data: DATA_BASE + slot * DATA_STRIDE + DATA_GAP,
       pt: prog.paging !== null ? PT_BASE + slot * 8192 : 0, enter: 0,
     };
     if (p.pt + 8192 > PT_LIMIT) throw new Error(`slot ${slot}: page tables out of range`);
@@ -406,14 +419,25 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     for (let o = 0; o < bb.length; o += 4) words.push(dv.getUint32(o, true));
     bodyWords.push(words);
     // Data area and page tables; the watched words are both.
-    for (let w = 0; w < DATA_WORDS; w++) dataSegWords[(slot * DATA_SIZE) / 4 + w] = (prog.data[w] ?? 0) >>> 0;
+    for (let w = 0; w < DATA_WORDS; w++) dataSegWords[(p.data - DATA_BASE) / 4 + w] = (prog.data[w] ?? 0) >>> 0;
     const watch: Array<[number, number]> = [];
     for (let w = 0; w < DATA_WORDS; w++) watch.push([p.data + 4 * w, (prog.data[w] ?? 0) >>> 0]);
     if (prog.paging !== null) {
       for (const pw of pageTableWords(p, prog.paging)) { ptWords.push(pw); watch.push(pw); }
     }
-    // Prologue.
+    // Prologue. First the watched words get their initial values again: a program that QEMU runs
+    // on past a recorded deviation may have stored into its neighbours' data.
     const pro = new Asm(cell);
+    const watchAt = cell + DESC_OFF + 20 + 4 * (31 + DUMP_CSRS.length);
+    pro.li(s.t0, watchAt);
+    pro.li(s.t1, watch.length);
+    pro.label('restore');
+    pro.i({ op: 'lw', rd: s.t2, rs1: s.t0, imm: 0 });
+    pro.i({ op: 'lw', rd: s.t3, rs1: s.t0, imm: 4 });
+    pro.i({ op: 'sw', rs1: s.t2, rs2: s.t3, imm: 0 });
+    pro.i({ op: 'addi', rd: s.t0, rs1: s.t0, imm: 8 });
+    pro.i({ op: 'addi', rd: s.t1, rs1: s.t1, imm: -1 });
+    pro.branch('bne', s.t1, 0, 'restore');
     pro.li(s.t0, cell + DESC_OFF);
     pro.li(s.t1, HV_CUR);
     pro.i({ op: 'sw', rs1: s.t1, rs2: s.t0, imm: 0 });
@@ -458,9 +482,11 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     const exp = [...regVals, ...DUMP_CSRS.map(([name, num]) => (name === 'mstatus' ? ms >>> 0 : name === 'misa' ? 0x40141101
       : name === 'mepc' ? mepcVal : name === 'sepc' ? sepcVal : name === 'satp' ? satpVal : name === 'mtvec' ? csrInit.get(0x305) ?? HVEC
         : name === 'stvec' ? csrInit.get(0x105) ?? SSTUB : csrInit.get(num) ?? 0) >>> 0)];
-    const expAt = cell + DESC_OFF + 20, watchAt = expAt + 4 * exp.length;
+    const expAt = cell + DESC_OFF + 20;
+    if (watchAt !== expAt + 4 * exp.length) throw new Error('descriptor layout');
     const desc = [k, watch.length, watchAt, next, expAt, ...exp, ...watch.flat()];
     expected.push(exp);
+    watched.push(watch);
     if (DESC_OFF + 4 * desc.length > CELL_SIZE) throw new Error(`program ${k}: too many watched words`);
     const db = new Uint8Array(4 * desc.length);
     const cv = new DataView(db.buffer);
@@ -481,7 +507,7 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
       seen.add(c.addr);
       segments.push(c);
     }
-    const dataSeg = new Uint8Array(DATA_SIZE * (maxSlot + 1));
+    const dataSeg = new Uint8Array(DATA_STRIDE * (maxSlot + 1));
     const ddv = new DataView(dataSeg.buffer);
     dataSegWords.forEach((w, n) => { ddv.setUint32(4 * n, w ?? 0, true); });
     segments.push({ addr: DATA_BASE, bytes: dataSeg });
@@ -499,5 +525,5 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     i = j;
   }
   const elf = writeElf({ entry: HARNESS, segments });
-  return { elf, entry: HARNESS, placements, itemAddrs, bodyWords, expected, handler, segments };
+  return { elf, entry: HARNESS, placements, itemAddrs, bodyWords, expected, watched, handler, segments };
 }

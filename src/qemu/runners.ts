@@ -38,6 +38,11 @@ export function qemuAvailable(): boolean {
   return available;
 }
 
+/** No output for this long after the first record: the guest is stuck. */
+const STALL_MS = 4000;
+/** No output at all for this long: the guest is stuck in its first program. */
+const START_MS = 10_000;
+
 export interface QemuResult { out: string; stderr: string; code: number | null; timedOut: boolean; ms: number }
 
 /** QDIFF-RUN-QEMU: run an ELF on QEMU until it exits (finisher) or `timeoutMs` passes. */
@@ -50,11 +55,20 @@ export function runQemu(elf: Uint8Array, timeoutMs: number, icount = false): Pro
     const child = spawn(QEMU_BIN, qemuArgs(path, icount), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [], err: Buffer[] = [];
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
+    // Stopped after `timeoutMs`, or when the guest has printed nothing for STALL_MS (a program
+    // that QEMU does not finish: the harness prints a record every few milliseconds).
+    let last = Date.now();
+    const timer = setInterval(() => {
+      const now = Date.now();
+      if (now - t0 > timeoutMs || (out.length > 0 && now - last > STALL_MS) || (out.length === 0 && now - t0 > START_MS)) {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }
+    }, 250);
+    child.stdout.on('data', (b: Buffer) => { out.push(b); last = Date.now(); });
     child.stderr.on('data', (b: Buffer) => err.push(b));
     const done = (code: number | null): void => {
-      clearTimeout(timer);
+      clearInterval(timer);
       rmSync(dir, { recursive: true, force: true });
       resolve({ out: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('utf8'), code, timedOut, ms: Date.now() - t0 });
     };
