@@ -49,3 +49,8 @@ for src in $(ls *.S *.c 2>/dev/null | sort); do
   esac
   echo "built guests/$name.elf"
 done
+
+# The guest kernels and the SBI firmware have their own build scripts.
+for sub in kernel sbi skernel; do
+  bash "./$sub/build.sh"
+done
