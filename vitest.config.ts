@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Both cores of the CI machine: many suites spend their time in child processes (popek, python3, QEMU).
+    maxWorkers: 2,
   },
 });

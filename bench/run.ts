@@ -13,11 +13,13 @@ import { createVmm, vmmRun, type VmmWork } from '../src/vmm/vmm.js';
 import { createNested } from '../src/vmm/nested.js';
 import { repoRoot, table } from '../src/cli/conformance.js';
 
-interface Workload { name: string; elf: string; config?: string }
+interface Workload { name: string; elf: string; config?: string; bios?: string }
 const WORKLOADS: Workload[] = [
   { name: 'crc32+sieve', elf: 'guests/bench-crc-sieve.elf' },
   { name: 'kernel (Sv32, timer, U tasks)', elf: 'guests/kernel/kernel.elf' },
   { name: 'kernel, Svade A/D faults', elf: 'guests/kernel/kernel.elf', config: 'guests/kernel/svade.json' },
+  { name: 'SBI fw + S kernel (full)', elf: 'guests/skernel/kernel.elf', bios: 'guests/sbi/fw.elf' },
+  { name: 'SBI fw + S kernel (paravirtual)', elf: 'guests/skernel/kernel-pv.elf', bios: 'guests/sbi/fw.elf' },
 ];
 
 interface Result { instret: number; halted: boolean; entries?: number; direct?: number }
@@ -67,7 +69,7 @@ function main(): void {
   const rows = [['engine', 'workload', 'instructions', 'seconds', 'MIPS', 'entries/1k', 'direct %', 'slowdown']];
   for (const w of WORKLOADS) {
     if (!existsSync(join(root, w.elf))) continue;
-    const l = loadProgram({ kernel: join(root, w.elf), configPath: w.config === undefined ? undefined : join(root, w.config) });
+    const l = loadProgram({ kernel: join(root, w.elf), bios: w.bios === undefined ? undefined : join(root, w.bios), configPath: w.config === undefined ? undefined : join(root, w.config) });
     if (isLeft(l)) { process.stderr.write(`bench: ${l.left}\n`); process.exitCode = 2; return; }
     let native = 0;
     for (const e of ENGINES) {
