@@ -1,5 +1,5 @@
 /**
- * A minimal ELF32 writer for little-endian RISC-V executables (ELF-WRITE-*): the inverse of what
+ * A minimal ELF32 writer for little-endian RISC-V executables (QDIFF-ELF-1 in spec/qemu-deviations.md): the inverse of what
  * `parseElf` accepts. It writes an ELF header, one PT_LOAD program header per segment, the segment
  * bytes, and, when symbols are given, a section table with .symtab, .strtab and .shstrtab (so that
  * `tohost`/`fromhost` can be named for HTIF). Segments are identity-mapped (p_vaddr = p_paddr).
@@ -37,7 +37,7 @@ const SHN_ABS = 0xfff1;
 
 const align4 = (n: number): number => (n + 3) & ~3;
 
-/** ELF-WRITE-1: an ELF32 image that `parseElf` reads back as the same entry, segments and symbols. */
+/** QDIFF-ELF-1: an ELF32 image that `parseElf` reads back as the same entry, segments and symbols. */
 export function writeElf(spec: ElfWriteSpec): Uint8Array {
   const segs = spec.segments;
   const symbols = spec.symbols === undefined ? [] : spec.symbols instanceof Map

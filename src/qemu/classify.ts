@@ -144,6 +144,13 @@ const RULES: Rule[] = [
     test: (d, p, q) => (p.cause === 7 || p.cause === 15) && q.cause === p.cause - 2 && p.epc === q.epc && isAmo(instAt(d, p.epc)),
   },
   {
+    // The AMO's load half: on a page that is readable but not writable, QEMU's translation for the
+    // load sets A before the store/AMO page fault; popek's translation of the AMO fails first.
+    id: 'QDEV-6',
+    test: (d, p, q) => same(p, q) && p.cause === 15 && isAmo(instAt(d, p.epc)) && d.diffs.length > 0
+      && d.diffs.every((f) => f.field.startsWith('mem[') && f.popek === null && f.qemu !== null && (((f.qemu ^ pristine(d, f.field)) & ~0x40) === 0)),
+  },
+  {
     // SC.W to an address other than the reserved one (or with no reservation): popek translates and
     // checks the address first (page fault, access fault); QEMU fails the SC without looking at it.
     id: 'QDEV-7',
@@ -213,6 +220,13 @@ const RULES: Rule[] = [
     test: (d, p, q) => d.prog.priv === 3 && [5, 7, 13, 15].includes(p.cause) && !same(p, q)
       && ((p.tval & ~0xfff) >>> 0) === ((d.img.placements[d.k]!.body & ~0xfff) >>> 0)
       && ((d.prog.mstatus & 0x20000) !== 0 || writtenCsrs(d).has(0x300)),
+  },
+  {
+    // A page-table walk that reads a PTE from an address without memory: access fault (for the
+    // original access type) in popek, page fault in QEMU.
+    id: 'QDEV-21',
+    test: (_d, p, q) => p.epc === q.epc && p.tval === q.tval && ((p.cause === 1 && q.cause === 12)
+      || (p.cause === 5 && q.cause === 13) || (p.cause === 7 && q.cause === 15)),
   },
   {
     // CSRs popek implements and QEMU does not (PMP entries 16..63, medelegh, hpm counters).

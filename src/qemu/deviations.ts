@@ -86,6 +86,15 @@ export const REPRODUCERS: Reproducer[] = [
     qemu: (o) => want('mcause', o.q.cause, 5),
   },
   {
+    id: 'QDEV-6', what: 'S-mode AMOADD.W through a read-only page whose A bit is clear',
+    prog: reproducer([I({ op: 'amoadd.w', rd: 5, rs1: 8, rs2: 7, aq: 0, rl: 0 })], {
+      priv: 1, x: { 8: { k: 'data', view: 'v4k', off: 0 }, 7: v(5) },
+      paging: { asid: 0, code: 0x4b, data4k: 0x03, alias: 0, mega: 0, odd: 0 },
+    }),
+    spec: (o) => want('mcause', o.p.cause, 15) ?? (o.popek.mem.length === 0 ? null : 'popek changed a watched word'),
+    qemu: (o) => want('mcause', o.q.cause, 15) ?? (o.qemu.mem.some(([, w]) => (w & 0x41) === 0x41) ? null : 'no PTE with A set'),
+  },
+  {
     id: 'QDEV-7', what: 'SC.W (no reservation) to an address without memory',
     prog: reproducer([I({ op: 'sc.w', rd: 5, rs1: 8, rs2: 7, aq: 0, rl: 0 })], { x: { 8: v(0x8800_0000), 7: v(5) } }),
     spec: (o) => want('mcause', o.p.cause, 7) ?? want('mtval', o.p.tval, 0x8800_0000),
@@ -260,6 +269,15 @@ export const REPRODUCERS: Reproducer[] = [
     }),
     spec: (o) => want('mcause', o.p.cause, 2) ?? want('mtval', o.p.tval, 0xffffffff),
     qemu: (o) => want('mcause', o.q.cause, ECALL_M) ?? want('x5', o.qemu.x[4]!, 1),
+  },
+  {
+    id: 'QDEV-21', what: 'S-mode LW through a root PTE that points at a level-0 table beyond memory (PA 0x1_0000_0000)',
+    prog: reproducer([I({ op: 'lw', rd: 5, rs1: 8, imm: 0 })], {
+      priv: 1, x: { 8: { k: 'data', view: 'odd', off: 0 } },
+      paging: { asid: 0, code: 0x4b, data4k: 0, alias: 0, mega: 0, odd: ((0x1_0000_0000 / 4096) * 1024 + 1) >>> 0 },
+    }),
+    spec: (o) => want('mcause', o.p.cause, 5),
+    qemu: (o) => want('mcause', o.q.cause, 13),
   },
   {
     id: 'QDEV-PLAT-1', what: 'LW from 0x1000 (QEMU virt MROM)',

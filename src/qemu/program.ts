@@ -4,6 +4,7 @@
  *
  * Memory map of a batch image (all physical, in the 128 MiB RAM of QEMU virt):
  *
+ *   0x8000_0000  trampoline to the harness entry (QEMU's reset vector jumps to the start of RAM)
  *   0x8100_0000  harness page: entry, M-mode trap vector (HVEC, 32 slots), trap handler, state dump,
  *                UART output, finisher
  *   0x8100_1000  S-mode stub page (SSTUB, 32 slots of `ecall`): stvec always points here, so a
@@ -496,7 +497,13 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
   });
   h.labelAt('first', placements.length > 0 ? placements[0]!.prologue : h.addr('finish'));
 
+  // QEMU's reset vector (with -bios none) jumps to the start of RAM, not to the ELF entry: a
+  // two-instruction trampoline there, which is also the ELF entry.
+  const tramp = new Asm(RAM_BASE);
+  tramp.i({ op: 'lui', rd: s.t0, imm: HARNESS });
+  tramp.i({ op: 'jalr', rd: 0, rs1: s.t0, imm: 0 });
   const segments: Array<{ addr: number; bytes: Uint8Array }> = [
+    { addr: RAM_BASE, bytes: tramp.bytes() },
     { addr: HARNESS, bytes: h.bytes() },
     { addr: SSTUB, bytes: stub.bytes() },
   ];
@@ -524,6 +531,6 @@ export function buildBatch(programs: readonly TestProgram[], slots?: readonly nu
     segments.push({ addr: sortedPt[i]![0], bytes });
     i = j;
   }
-  const elf = writeElf({ entry: HARNESS, segments });
-  return { elf, entry: HARNESS, placements, itemAddrs, bodyWords, expected, watched, handler, segments };
+  const elf = writeElf({ entry: RAM_BASE, segments });
+  return { elf, entry: RAM_BASE, placements, itemAddrs, bodyWords, expected, watched, handler, segments };
 }

@@ -46,7 +46,7 @@ const START_MS = 10_000;
 export interface QemuResult { out: string; stderr: string; code: number | null; timedOut: boolean; ms: number }
 
 /** QDIFF-RUN-QEMU: run an ELF on QEMU until it exits (finisher) or `timeoutMs` passes. */
-export function runQemu(elf: Uint8Array, timeoutMs: number, icount = false): Promise<QemuResult> {
+export function runQemu(elf: Uint8Array, timeoutMs: number, icount = false, stallMs = STALL_MS): Promise<QemuResult> {
   const dir = mkdtempSync(join(tmpdir(), 'popek-qemu-'));
   const path = join(dir, 'batch.elf');
   writeFileSync(path, elf);
@@ -60,7 +60,7 @@ export function runQemu(elf: Uint8Array, timeoutMs: number, icount = false): Pro
     let last = Date.now();
     const timer = setInterval(() => {
       const now = Date.now();
-      if (now - t0 > timeoutMs || (out.length > 0 && now - last > STALL_MS) || (out.length === 0 && now - t0 > START_MS)) {
+      if (now - t0 > timeoutMs || (out.length > 0 && now - last > stallMs) || (out.length === 0 && now - t0 > START_MS)) {
         timedOut = true;
         child.kill('SIGKILL');
       }
