@@ -26,7 +26,7 @@ const HAVE_QEMU = qemuAvailable();
 const RECORDED = [
   'QDEV-1', 'QDEV-2', 'QDEV-3', 'QDEV-4', 'QDEV-5', 'QDEV-6', 'QDEV-7', 'QDEV-8', 'QDEV-9', 'QDEV-10', 'QDEV-11',
   'QDEV-12', 'QDEV-13', 'QDEV-14', 'QDEV-15', 'QDEV-16', 'QDEV-17', 'QDEV-18', 'QDEV-19', 'QDEV-20', 'QDEV-21', 'QDEV-PLAT-1',
-  'QDEV-PLAT-2', 'QOPEN-1',
+  'QDEV-PLAT-2',
 ];
 const SEED = process.env['POPEK_SEED'] !== undefined ? Number(process.env['POPEK_SEED']) | 0 : 20261127;
 /** Programs in the bounded CI run (QDIFF-1). */

@@ -84,4 +84,14 @@ describe('trap entry and MRET', () => {
       expect(h.csr.mtval).toBe(w >>> 0);
     }));
   });
+
+  it('PRIV-ILLEGAL-TVAL: a word whose bits 1:0 are not 11 is a 16-bit instruction: mtval gets only bits 15:0', () => {
+    // Falsified if popek writes all 32 bits for a 16-bit length encoding, or loses the parcel.
+    // (Vol. I "Base Instruction-Length Encoding"; Vol. II §3.1.16 "the shortest of".)
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }).filter((w) => (w & 3) !== 3), (w) => {
+      const h = step(machineFromWords([w])).harts[0]!;
+      expect(h.csr.mcause).toBe(2);
+      expect(h.csr.mtval).toBe(w & 0xffff);
+    }), { numRuns: runs(200) });
+  });
 });

@@ -116,7 +116,10 @@ export const SEMANTICS: { [O in Op]: Semantics<O> } = {
   'hsv.w': (i, _, x) => ({ k: 'hsv', addr: x[i.rs1]! >>> 0, size: 4, v: x[i.rs2]! }),
   'hfence.vvma': () => ({ k: 'hfence', gvma: false }),
   'hfence.gvma': () => ({ k: 'hfence', gvma: true }),
-  illegal: (i) => ({ k: 'trap', cause: EXC.ILLEGAL, tval: i.word >>> 0 }),
+  // PRIV-ILLEGAL-TVAL: tval is the faulting instruction, whose length its low bits encode (Vol. I
+  // "Base Instruction-Length Encoding"): bits 1:0 != 11 make it a 16-bit parcel (Vol. II §3.1.16,
+  // "the shortest of" the instruction and ILEN bits), even on a hart without C.
+  illegal: (i) => ({ k: 'trap', cause: EXC.ILLEGAL, tval: (i.word & 3) === 3 ? i.word >>> 0 : i.word & 0xffff }),
 };
 
 /** Execute one decoded instruction (dispatches through the table). */

@@ -256,13 +256,6 @@ const RULES: Rule[] = [
         && !((p.tval >>> 0) >= 0x8000_0000 && (p.tval >>> 0) < 0x8800_0000);
     },
   },
-  {
-    // Open question: an illegal word whose bits 1:0 are not 11 (a 16-bit length encoding). popek
-    // writes all 32 bits to mtval, QEMU only the 16-bit parcel.
-    id: 'QOPEN-1',
-    test: (d, p, q) => same(p, q) && p.cause === 2 && (p.tval & 3) !== 3 && q.tval === ((p.tval & 0xffff) >>> 0)
-      && only(d, ['mtval', 'stval']),
-  },
 ];
 
 /** The initial value of a watched word named by a FieldDiff (`mem[0x...]`). */

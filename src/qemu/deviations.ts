@@ -291,12 +291,6 @@ export const REPRODUCERS: Reproducer[] = [
     spec: (o) => want('mcause', o.p.cause, 5) ?? want('mtval', o.p.tval, 0x10_0000),
     qemu: (o) => want('mcause', o.q.cause, ECALL_M) ?? want('x5', o.qemu.x[4]!, 0),
   },
-  {
-    id: 'QOPEN-1', what: 'illegal word 0x66a2ee91 (bits 1:0 = 01)',
-    prog: reproducer([I({ op: 'illegal', word: 0x66a2ee91 })]),
-    spec: (o) => want('mcause', o.p.cause, 2) ?? want('mtval', o.p.tval, 0x66a2ee91),
-    qemu: (o) => want('mcause', o.q.cause, 2) ?? want('mtval', o.q.tval, 0xee91),
-  },
 ];
 
 /** The observation of a reproducer from the two final states. */
