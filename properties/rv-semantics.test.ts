@@ -16,13 +16,13 @@ import { encode } from '../src/isa/encode.js';
 import { decode } from '../src/isa/decode.js';
 import { disassemble } from '../src/isa/disasm.js';
 import type { AmoOp, BranchOp, Inst, LoadOp, StoreOp } from '../src/isa/inst.js';
-import { machineFromWords } from '../src/machine/program.js';
 import type { Machine } from '../src/machine/machine.js';
 import { DEFAULT_CONFIG, type Config } from '../src/machine/config.js';
 import { run, step } from '../src/engines/reference.js';
 import type { CommitRecord } from '../src/machine/commit-record.js';
-import { chunkAt, chunkOffsets, type MemStore, readByte, readLE, withBytes } from '../src/memory/store.js';
+import { readByte, readLE } from '../src/memory/store.js';
 import { runs } from './support/runs.js';
+import { le32, machine, memSnap, PTE } from './support/setup.js';
 
 const BASE = 0x80000000;
 const DATA = 0x80002000;
@@ -31,9 +31,7 @@ const NOP = E({ op: 'addi', rd: 0, rs1: 0, imm: 0 });
 const show = (i: Inst, pc = BASE): string => disassemble(i, pc);
 const hex = (x: number): string => '0x' + (x >>> 0).toString(16);
 const cfg = (over: Partial<Config>): Config => ({ ...DEFAULT_CONFIG, ...over });
-const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const MSTATUS_MPRV = 1 << 17;
-const PTE = { V: 1, R: 2, W: 4, X: 8, U: 16, A: 64, D: 128 } as const;
 
 const word = fc.oneof(
   fc.integer({ min: -0x80000000, max: 0x7fffffff }),
@@ -43,63 +41,11 @@ const reg = fc.integer({ min: 1, max: 31 });
 const regs31 = fc.array(word, { minLength: 31, maxLength: 31 });
 const toRegs = (xs: readonly number[]): Record<number, number> => Object.fromEntries(xs.map((v, i) => [i + 1, v | 0]));
 
-interface Setup {
-  regs?: Record<number, number>;
-  cfg?: Config;
-  mstatus?: number;
-  mtvec?: number;
-  mepc?: number;
-  pmpAll?: boolean;
-  pmp?: { cfg: number[]; addr: number[] };
-  pages?: Array<{ va: number; pa: number; flags: number }>;
-  data?: Array<[number, ArrayLike<number>]>;
-}
-const ROOT = 0x80100000;
-function machine(words: number[], s: Setup = {}): Machine {
-  const m = machineFromWords(words, s.regs ?? {}, s.cfg ?? DEFAULT_CONFIG);
-  let mem = m.mem;
-  for (const [a, b] of s.data ?? []) mem = withBytes(mem, a, Uint8Array.from(b));
-  const h = m.harts[0]!;
-  if (s.pages !== undefined) {
-    const l0 = new Map<number, number>();
-    for (const p of s.pages) {
-      const vpn1 = p.va >>> 22, vpn0 = (p.va >>> 12) & 0x3ff;
-      let t = l0.get(vpn1);
-      if (t === undefined) {
-        t = ROOT + 0x1000 * (l0.size + 1);
-        l0.set(vpn1, t);
-        mem = withBytes(mem, ROOT + 4 * vpn1, Uint8Array.from(le32((((t >>> 12) << 10) | PTE.V) >>> 0)));
-      }
-      mem = withBytes(mem, t + 4 * vpn0, Uint8Array.from(le32((((p.pa >>> 12) << 10) | p.flags) >>> 0)));
-    }
-    h.csr.satp = (0x80000000 | (ROOT >>> 12)) >>> 0;
-  }
-  if (s.mstatus !== undefined) h.csr.mstatus = s.mstatus >>> 0;
-  if (s.mtvec !== undefined) h.csr.mtvec = s.mtvec >>> 0;
-  if (s.mepc !== undefined) h.csr.mepc = s.mepc >>> 0;
-  if (s.pmpAll) {
-    h.csr.pmpaddr = Object.assign([...h.csr.pmpaddr], { 0: 0xffffffff });
-    h.csr.pmpcfg = Object.assign([...h.csr.pmpcfg], { 0: 0x1f });
-  }
-  if (s.pmp) {
-    h.csr.pmpaddr = Object.assign([...h.csr.pmpaddr], s.pmp.addr);
-    h.csr.pmpcfg = Object.assign([...h.csr.pmpcfg], s.pmp.cfg);
-  }
-  return { ...m, mem };
-}
 const fold = (m: Machine, n: number): Machine => {
   let c = m;
   for (let k = 0; k < n; k++) c = step(c);
   return c;
 };
-function memSnap(m: MemStore): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const off of chunkOffsets(m)) {
-    const b = chunkAt(m, off);
-    if (b.some((x) => x !== 0)) out[off.toString(16)] = Buffer.from(b).toString('hex');
-  }
-  return out;
-}
 /** x1..x31 of hart 0. */
 const xs = (m: Machine): number[] => [...m.harts[0]!.x].slice(1);
 

@@ -1,7 +1,7 @@
 /**
  * The CSR table (PRIV-CSR-*): for every implemented CSR number, its name, how it reads, and how a
  * write is legalised (WARL) into the raw storage of `CsrFile`. Access checks (privilege, read-only,
- * counter enables, TVM) are in `csrAccess`. Unlisted numbers do not exist: any access is illegal.
+ * counter enables, TVM) are in `csrCheck`. Unlisted numbers do not exist: any access is illegal.
  */
 import {
   COUNTEREN_WRITABLE, COUNTINHIBIT_WRITABLE, ENVCFG_WRITABLE, MEDELEG_WRITABLE, MIDELEG_WRITABLE,
@@ -27,7 +27,7 @@ interface CsrDef {
   /** Exists only on a hart with the H extension (misa.H). */
   h?: boolean;
   read(h: HartState, e: CsrEnv): number;
-  /** Absent: the CSR is read-only (writes by CSR instructions are illegal; see csrAccess). */
+  /** Absent: the CSR is read-only (writes by CSR instructions are illegal; see csrCheck). */
   write?(h: HartState, v: number, e: CsrEnv): void;
 }
 
@@ -262,11 +262,7 @@ export function csrCheck(h: HartState, num: number, write: boolean, e: CsrEnv): 
   return { ok: true, num };
 }
 
-/** PRIV-CSR-ACCESS for a hart without V = 1 state to consider (kept for callers that only need yes/no). */
-export const csrAccess = (h: HartState, num: number, write: boolean, e?: CsrEnv): boolean =>
-  csrCheck(h, num, write, e ?? { misa: 0, pmpEntries: 0, pmpGranularity: 0, timeLo: 0, timeHi: 0, lines: 0 }).ok;
-
-/** Read an implemented CSR (call `csrAccess` first). */
+/** Read an implemented CSR (call `csrCheck` first). */
 export const csrRead = (h: HartState, num: number, e: CsrEnv): number => (TABLE.get(num)?.read(h, e) ?? 0) >>> 0;
 
 /**
@@ -276,7 +272,7 @@ export const csrRead = (h: HartState, num: number, e: CsrEnv): number => (TABLE.
 export const csrReadForRmw = (h: HartState, num: number, e: CsrEnv): number =>
   num === 0x344 || num === 0x144 ? csrRead(h, num, { ...e, lines: e.lines & ~MIP_SEIP }) : csrRead(h, num, e);
 
-/** Write a CSR through its legalisation (call `csrAccess` first). Mutates `h`'s CSR storage. */
+/** Write a CSR through its legalisation (call `csrCheck` first). Mutates `h`'s CSR storage. */
 export function csrWrite(h: HartState, num: number, v: number, e: CsrEnv): void {
   TABLE.get(num)?.write?.(h, v >>> 0, e);
 }

@@ -27,14 +27,10 @@ export const misalignedFault = (acc: Access, va: number): Fault => ({ cause: CAU
 export const accessFault = (acc: Access, va: number): Fault => ({ cause: CAUSES[acc][1], tval: va >>> 0 });
 const pageFault = (acc: Access, va: number): Fault => ({ cause: CAUSES[acc][2], tval: va >>> 0 });
 
-/** MEM-PRIV: the effective privilege: MPRV makes M-mode loads and stores use MPP (§3.1.6.3). */
-export function effectivePriv(c: Core, acc: Access): number {
-  const h = c.hart;
-  if (acc !== 'x' && h.priv === PRV_M && (h.csr.mstatus & MSTATUS.MPRV) !== 0) return (h.csr.mstatus >>> MSTATUS.MPP_SHIFT) & 3;
-  return h.priv;
-}
-
-/** MEM-PRIV, HV-MPRV: the effective mode; with MPRV, data accesses use MPP and (when MPP != M) MPV. */
+/**
+ * MEM-PRIV, HV-MPRV: the effective mode of an access: MPRV makes M-mode loads and stores use MPP
+ * (§3.1.6.3) and, with H, MPV when MPP != M; fetches use the current mode.
+ */
 export function effectiveMode(c: Core, acc: Access): Mode {
   const h = c.hart;
   if (acc !== 'x' && h.priv === PRV_M && (h.csr.mstatus & MSTATUS.MPRV) !== 0) {

@@ -26,7 +26,7 @@ import type { Config } from '../machine/config.js';
 import { freeze, refreshLines, thaw, type Core } from '../machine/core.js';
 import { createMachine, type Image, type Machine } from '../machine/machine.js';
 import { csrEnv, decodeCached, mipOf, stepHart } from '../machine/step.js';
-import { effectivePriv, inRam } from '../machine/access.js';
+import { effectiveMode, inRam } from '../machine/access.js';
 import { csrRead } from '../hart/csrs.js';
 import { pendingInterrupt } from '../hart/interrupts.js';
 import { MSTATUS } from '../hart/csr-bits.js';
@@ -75,7 +75,7 @@ interface Pending { irq: number | null; mmio: number | null; sc: boolean | null 
 /** The physical address of `va` for an access, without side effects (no A/D update, no PMP), or null. */
 function peekTranslate(c: Core, va: number, acc: Access): number | null {
   const h = c.hart;
-  const priv = acc === 'x' ? h.priv : effectivePriv(c, acc);
+  const priv = acc === 'x' ? h.priv : effectiveMode(c, acc).priv;
   const satp = h.csr.satp;
   if (priv === PRV_M || (satp >>> 31) === 0) return va >>> 0;
   const r = walkSv32({
