@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import { ruleFilter } from '../src/oracle/check.js';
+import { loadVectorDir, ruleFilter } from '../src/oracle/check.js';
+import { compareFinal, modelReply } from '../src/oracle/vector-run.js';
 import { createOracle, IRQ_LINES } from '../src/oracle/cosim.js';
 import { boot } from '../src/machine/boot.js';
 import { run } from '../src/engines/reference.js';
@@ -95,6 +96,24 @@ describe('popek vectors check --impl', () => {
     expect(missing.out).toMatch(/isa-m-div-001 \(ISA-M-DIV\): /);
   });
 
+  it('ORA-CHECK-1, ORA-CHECK-2: v is compared; a reply without v stands for V = 0', () => {
+    // Falsified if a V = 1 vector passes with a reply that leaves V out or says 0, or a V = 0
+    // vector fails for a reply without v (an implementation without the H extension).
+    const all = loadVectorDir(join(ROOT, 'vectors')).flatMap((l) => (l.ok ? [l.vector] : []));
+    const v1 = all.find((v) => v.expected.v === 1)!, v0 = all.find((v) => v.id === 'isa-m-div-001')!;
+    for (const v of [v1, v0]) {
+      const r = modelReply(v);
+      if (isLeft(r)) throw new Error(r.left);
+      expect(compareFinal(v, r.right)).toBeNull();
+      const { v: _v, ...noV } = r.right;
+      const got = compareFinal(v, noV);
+      if (v.expected.v === 1) {
+        expect(got).toEqual({ field: 'v', expected: '1', actual: 'missing' });
+        expect(compareFinal(v, { ...r.right, v: 0 })).toEqual({ field: 'v', expected: '1', actual: '0' });
+      } else expect(got).toBeNull();
+    }
+  });
+
   it('ORA-CHECK-4: a command that hangs is killed after the timeout and reported', () => {
     // Falsified if check waits forever or does not say it timed out.
     const t0 = Date.now();
@@ -161,6 +180,18 @@ describe('co-simulation library', () => {
     expect(o.state().csrs['mscratch']).toBe(0x1234);
     const bad = o.reset(state([NOP], {}, { nosuch: 1 }));
     expect(isLeft(bad) && bad.left).toMatch(/\$\.state\.csrs\.nosuch/);
+  });
+
+  it('ORA-COSIM-1: with the H extension, reset sets V and the hypervisor CSRs and state() reports them', () => {
+    // Falsified if V is dropped by reset or reported as 0, or time is read through htimedelta.
+    const o = createOracle({ isa: 'rv32imah_zicsr_zifencei_zicntr' });
+    const st = { ...state([NOP], {}, { hstatus: 0x100, htimedelta: 0x1000, pmpaddr0: 0xffffffff, pmpcfg0: 0x1f }), priv: 'S' as const, v: 1 as const };
+    expect(isRight(o.reset(st))).toBe(true);
+    expect([o.state().priv, o.state().v, o.state().csrs['hstatus'], o.state().csrs['time']]).toEqual(['S', 1, 0x100, 0]);
+    o.step();
+    expect([o.state().v, o.state().pc]).toEqual([1, RAM + 4]);
+    const bad = createOracle({}).reset(st);
+    expect(isLeft(bad) && bad.left).toMatch(/\$\.state\.v: V = 1 needs the H extension/);
   });
 
   it('ORA-COSIM-2: an MMIO load returns the forced value, extended as the load extends it; RAM loads do not consume it', () => {

@@ -15,6 +15,8 @@ import { staleFiles, listFiles } from '../src/oracle/generate.js';
 import { checkWithModel, loadVectorDir, loadVectorText } from '../src/oracle/check.js';
 import { specRules, vectorStats, formatStats, MACHINE_CHAPTERS } from '../src/oracle/stats.js';
 import { machineFromState, platformOf, stateOf } from '../src/oracle/state.js';
+import { modelReply, vectorMachine } from '../src/oracle/vector-run.js';
+import { decodeVector } from '../src/formats/vector.js';
 import type { ArchState } from '../src/formats/arch-state.js';
 import { validate, type Schema } from './support/json-schema.js';
 import { runs } from './support/runs.js';
@@ -38,21 +40,23 @@ const zero = fc.integer({ min: 1, max: 8 }).map((n) => '0x' + '0'.repeat(n));
 const regs = fc.tuple(zero, fc.array(hex32, { minLength: 31, maxLength: 31 })).map(([z, r]) => [z, ...r]);
 const bytes = fc.uint8Array({ minLength: 1, maxLength: 12 }).map((b) => Buffer.from(b).toString('hex'));
 const region = fc.record({ addr: hex32, bytes });
-const csrs = fc.dictionary(fc.constantFrom('mstatus', 'mepc', 'mscratch', 'satp', 'anything'), hex32, { maxKeys: 4 });
+const csrs = fc.dictionary(fc.constantFrom('mstatus', 'mepc', 'mscratch', 'satp', 'hstatus', 'vsatp', 'anything'), hex32, { maxKeys: 4 });
 const priv = fc.constantFrom('M', 'S', 'U');
+const virt = fc.constantFrom(0, 1);
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const config = fc.record({
-  isa: fc.constantFrom('rv32ima_zicsr', 'rv32i_zicsr', 'not an isa'),
+  isa: fc.constantFrom('rv32ima_zicsr', 'rv32i_zicsr', 'rv32imah_zicsr_zifencei_zicntr', 'not an isa'),
   ramBase: u32, ramSize: u32, harts: fc.integer({ min: 1, max: 8 }),
   misaligned: fc.constantFrom('perform', 'trap'), adUpdate: fc.constantFrom('hardware', 'fault'),
   pmpEntries: fc.integer({ min: 0, max: 64 }), pmpGranularity: fc.integer({ min: 0, max: 30 }),
   ticksPerInstruction: fc.integer({ min: 1, max: 1_000_000 }), timebaseHz: u32,
   devices: fc.record({ clint: u32, plic: u32, uart: u32, finisher: u32 }, { requiredKeys: [] }),
 }, { requiredKeys: [] });
-const arch = fc.record({ pc: hex32, priv, v: fc.constant(0), x: regs, csrs, mem: fc.array(region, { maxLength: 3 }) });
+const arch = fc.record({ pc: hex32, priv, v: virt, x: regs, csrs, mem: fc.array(region, { maxLength: 3 }) });
+const htif = fc.record({ tohost: hex32, fromhost: hex32 }, { requiredKeys: ['tohost'] });
 const halt = fc.oneof(fc.constant(null), fc.record({ reason: fc.constant('exit'), code: u32 }), fc.record({ reason: fc.constant('reset') }));
 const expected = fc.record({
-  pc: hex32, priv, v: fc.constant(0), x: regs, csrs, mem: fc.array(region, { maxLength: 3 }), out: fc.string(), halt,
+  pc: hex32, priv, v: virt, x: regs, csrs, mem: fc.array(region, { maxLength: 3 }), out: fc.string(), halt,
 }, { requiredKeys: ['pc', 'priv', 'v', 'x', 'csrs', 'mem'] });
 const commit = fc.record({
   priv, pc: hex32, word: hex32,
@@ -69,7 +73,7 @@ const validVector = fc.record({
   id: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,12}$/),
   rules: fc.array(fc.constantFrom('ISA-M-DIV', 'DEV-UART-1', 'X-1'), { minLength: 1, maxLength: 3 }),
   description: fc.stringMatching(/^[^\n\r]{1,30}$/),
-  config, initial: arch, stop, expected, commits: fc.array(commit, { maxLength: 2 }),
+  config, htif, initial: arch, stop, expected, commits: fc.array(commit, { maxLength: 2 }),
 }, { requiredKeys: ['id', 'rules', 'description', 'config', 'initial', 'stop', 'expected'] });
 
 /** Every container path in a JSON value. */
@@ -100,12 +104,16 @@ function mutate(v: unknown, m: Mutation): unknown {
 }
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   pick: fc.nat(), kind: fc.constantFrom('delete', 'extra', 'replace', 'push', 'pop'),
-  value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), hex32, fc.constant('0xg'), fc.constant('0x123456789'), fc.integer(), fc.constant(null)),
-  key: fc.constantFrom('extra', 'id', 'x', 'csrs', 'halt', 'out', 'steps'),
+  value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), hex32, fc.constant('0xg'), fc.constant('0x123456789'), fc.integer(), fc.constant(null),
+    fc.constantFrom(0, 1, 2, -1, 0.5, '1', true), fc.record({ tohost: hex32 }), fc.record({ tohost: hex32, fromhost: fc.constantFrom('0x0', 7) })),
+  key: fc.constantFrom('extra', 'id', 'x', 'csrs', 'halt', 'out', 'steps', 'htif', 'tohost', 'fromhost', 'v'),
 });
 
 const minimal = (): Record<string, unknown> => JSON.parse(readFileSync(join(VECTORS, 'semantics', 'isa-m-div-001.json'), 'utf8')) as Record<string, unknown>;
 const edit = (f: (v: Record<string, any>) => void): unknown => { const v = minimal(); f(v); return v; };
+const committed = (rel: string): Record<string, any> => JSON.parse(readFileSync(join(VECTORS, rel), 'utf8')) as Record<string, any>;
+/** A committed V = 1 vector on the H ISA, and a committed HTIF vector. */
+const H_VECTOR = 'hypervisor/hv-csr-access-001.json', HTIF_VECTOR = 'devices/dev-htif-1-007.json';
 
 describe('vector format', () => {
   it('ORA-VEC-1: the committed schema.json is the one the code describes', () => {
@@ -136,6 +144,8 @@ describe('vector format', () => {
 
   const corners: Array<[string, unknown, boolean]> = [
     ['a committed vector', minimal(), true],
+    ['a committed V = 1 vector (H extension)', committed(H_VECTOR), true],
+    ['a committed HTIF vector', committed(HTIF_VECTOR), true],
     ['uppercase, short hex', edit((v) => { v.initial.pc = '0X8'; }), false],
     ['short hex', edit((v) => { v.initial.pc = '0x8'; v.initial.x[0] = '0x0'; v.expected.x[5] = '0xABCDEF'; }), true],
     ['missing id', edit((v) => { delete v.id; }), false],
@@ -152,7 +162,22 @@ describe('vector format', () => {
     ['nine hex digits', edit((v) => { v.expected.pc = '0x800000000'; }), false],
     ['hex without digits', edit((v) => { v.expected.pc = '0x'; }), false],
     ['priv H', edit((v) => { v.initial.priv = 'H'; }), false],
-    ['v = 1', edit((v) => { v.initial.v = 1; }), false],
+    ['v = 1 (initial and expected)', edit((v) => { v.initial.v = 1; v.expected.v = 1; }), true],
+    ['v = 2', edit((v) => { v.initial.v = 2; }), false],
+    ['v = -1', edit((v) => { v.expected.v = -1; }), false],
+    ['v as a string', edit((v) => { v.initial.v = '1'; }), false],
+    ['v as a boolean', edit((v) => { v.expected.v = true; }), false],
+    ['v missing in expected', edit((v) => { delete v.expected.v; }), false],
+    ['htif with tohost and fromhost', edit((v) => { v.htif = { tohost: '0x80001000', fromhost: '0x80001008' }; }), true],
+    ['htif with tohost only', edit((v) => { v.htif = { tohost: '0x80001000' }; }), true],
+    ['htif without tohost', edit((v) => { v.htif = { fromhost: '0x80001008' }; }), false],
+    ['htif empty', edit((v) => { v.htif = {}; }), false],
+    ['htif with an extra key', edit((v) => { v.htif = { tohost: '0x80001000', device: '0x1' }; }), false],
+    ['htif tohost as a number', edit((v) => { v.htif = { tohost: 2147487744 }; }), false],
+    ['htif fromhost with nine hex digits', edit((v) => { v.htif = { tohost: '0x80001000', fromhost: '0x800010080' }; }), false],
+    ['htif as an array', edit((v) => { v.htif = ['0x80001000']; }), false],
+    ['htif null', edit((v) => { v.htif = null; }), false],
+    ['htif inside initial', edit((v) => { v.initial.htif = { tohost: '0x80001000' }; }), false],
     ['no rules', edit((v) => { v.rules = []; }), false],
     ['lowercase rule', edit((v) => { v.rules = ['isa-m-div']; }), false],
     ['description with a newline', edit((v) => { v.description = 'a\nb'; }), false],
@@ -200,6 +225,17 @@ describe('vector format', () => {
     expect(bad(edit((v) => { v.initial.csrs = { misa: '0x0' }; }))).toMatch(/\$\.initial\.csrs\.misa: .*cannot be set/);
     expect(bad(edit((v) => { v.config = { harts: 2 }; }))).toMatch(/\$\.config\.harts/);
     expect(bad(edit((v) => { v.config = { ramSize: 12345 }; }))).toMatch(/\$\.config.*ramSize/);
+    // ORA-VEC-2: HTIF words inside RAM; V = 1 only with H and below M; H CSRs only with H.
+    expect(bad(edit((v) => { v.htif = { tohost: '0x10000000' }; }))).toMatch(/\$\.htif\.tohost: .*not inside RAM/);
+    expect(bad(edit((v) => { v.htif = { tohost: '0x80001000', fromhost: '0x87fffffc' }; }))).toMatch(/\$\.htif\.fromhost: .*not inside RAM/);
+    expect(bad(edit((v) => { v.htif = { tohost: '0x80001000', fromhost: '0x87fffff8' }; }))).toBe('ok');
+    expect(bad(edit((v) => { v.initial.v = 1; v.initial.priv = 'S'; }))).toMatch(/\$\.initial\.v: V = 1 needs the H extension/);
+    const h = committed(H_VECTOR);
+    expect(bad({ ...h, initial: { ...h.initial, priv: 'M' } })).toMatch(/\$\.initial\.v: V = 1 never goes with priv M/);
+    expect(bad(edit((v) => { v.initial.csrs = { hstatus: '0x0' }; }))).toMatch(/\$\.initial\.csrs\.hstatus: not a CSR of this ISA/);
+    expect(bad(edit((v) => { v.expected.csrs = { vsatp: '0x0' }; }))).toMatch(/\$\.expected\.csrs\.vsatp: not a CSR of this ISA/);
+    expect(bad({ ...h, initial: { ...h.initial, csrs: { ...h.initial.csrs, hstatus: '0xffffffff' } } })).toMatch(/\$\.initial\.csrs\.hstatus: 0xffffffff cannot be set/);
+    expect(bad(committed(H_VECTOR))).toBe('ok');
     expect(loadVectorText('v.json', '{"id": ').ok).toBe(false);
   });
 });
@@ -246,6 +282,42 @@ describe('the committed vector set', () => {
       }), { numRuns: runs(100) });
   });
 
+  it('ORA-VEC-2: with the H extension, V and the hypervisor CSRs round-trip too, and CSRs are read as M-mode reads them', () => {
+    // Falsified if V is lost or set before the CSRs (so a CSR reads back through the guest's view),
+    // an H CSR is not set, or the final state reads time with V = 1's htimedelta.
+    const p = platformOf({ isa: 'rv32imah_zicsr_zifencei_zicntr' });
+    if (isLeft(p)) throw new Error(p.left);
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(fc.property(fc.constantFrom<[ArchState['priv'], 0 | 1]>(['M', 0], ['S', 0], ['U', 0], ['S', 1], ['U', 1]), u32, u32, u32, u32, u32,
+      ([pv, v], hst, vsatp, hgatp, vsst, delta) => {
+        const csrs = { hstatus: hst & 0x7003c0, vsatp, hgatp: (hgatp & 0x9ffffffc) >>> 0, vsstatus: vsst & 0xc0122, htimedelta: delta, mstatush: v === 1 ? 0x80 : 0 };
+        const st: ArchState = { pc: 0x80000040, priv: pv, v, x: new Array<number>(32).fill(0), csrs, mem: [] };
+        const m = machineFromState(p.right, st);
+        if (isLeft(m)) throw new Error(m.left);
+        expect(m.right.harts[0]!.v).toBe(v);
+        const out = stateOf(m.right, { csrs: [...Object.keys(csrs), 'time'], mem: [] });
+        expect({ priv: out.priv, v: out.v, csrs: out.csrs }).toEqual({ priv: pv, v, csrs: { ...csrs, time: 0 } });
+      }), { numRuns: runs(100) });
+  });
+
+  it('ORA-VEC-2: `htif` names the tohost/fromhost words of the machine; without it the machine has no HTIF', () => {
+    // Falsified if the htif field is ignored (the exit is not taken) or HTIF is active without it.
+    const d = decodeVector(committed('devices/dev-htif-1-002.json'));
+    if (!d.ok) throw new Error(d.error);
+    const v = d.vector;
+    expect(v.htif).toEqual({ tohost: 0x80001000, fromhost: 0x80001008 });
+    const m = vectorMachine(v);
+    if (isLeft(m)) throw new Error(m.left);
+    expect({ tohost: m.right.htif.tohost, fromhost: m.right.htif.fromhost }).toEqual({ tohost: 0x80001000, fromhost: 0x80001008 });
+    const withHtif = modelReply(v), without = modelReply({ ...v, htif: undefined });
+    if (isLeft(withHtif) || isLeft(without)) throw new Error('model run failed');
+    expect(withHtif.right.halt).toEqual({ reason: 'exit', code: 42 });
+    expect(without.right.halt).toBeNull();
+    const noFromhost = vectorMachine({ ...v, htif: { tohost: 0x80001000 } });
+    if (isLeft(noFromhost)) throw new Error(noFromhost.left);
+    expect(noFromhost.right.htif.fromhost).toBe(-1);
+  });
+
   it('ORA-VEC-4: stats counts vectors per rule and chapter and names the rules without vectors', () => {
     // Falsified if a rule defined in spec/ but cited by no vector is not reported, or counts are wrong.
     const NEW = ['ISA', 'NEW', '1'].join('-'); // a rule no chapter defines (spelled so spec-coverage does not see it)
@@ -259,9 +331,18 @@ describe('the committed vector set', () => {
     expect(s.perRule.get('ISA-M-DIV')).toBe(vectors.filter((v) => v.rules.includes('ISA-M-DIV')).length);
     expect(s.perChapter.get('semantics')).toEqual({ rules: 2, covered: 1, vectors: s.perRule.get('ISA-M-DIV') });
     expect(formatStats(s)).toContain(`${NEW} (semantics)`);
-    // The real spec: every observable rule of the machine chapters that exist today has a vector.
+    // The real spec: every observable rule of the machine chapters that exist today has a vector,
+    // the hypervisor chapters and HTIF included.
     const real = vectorStats(vectors, specRules(join(ROOT, 'spec')));
+    expect(MACHINE_CHAPTERS).toEqual(expect.arrayContaining(['hypervisor', 'hypervisor-translation', 'devices']));
     expect(real.missing.filter((m) => MACHINE_CHAPTERS.includes(m.chapter))).toEqual([]);
+    expect(real.notObservable.map((r) => r.rule).sort()).toEqual(['ISA-ASM-1', 'ISA-DEC-2', 'STATE-1', 'STEP-DET', 'STEP-PURE']);
+    for (const ch of ['hypervisor', 'hypervisor-translation']) {
+      const c = real.perChapter.get(ch)!;
+      expect(c.rules).toBeGreaterThan(0);
+      expect(c.covered, ch).toBe(c.rules);
+    }
+    for (const r of ['DEV-HTIF-1', 'DEV-HTIF-2']) expect(real.perRule.get(r) ?? 0, r).toBeGreaterThan(0);
   });
 
   it('ORA-VEC-4: `popek vectors stats` prints counts per chapter and per rule', () => {

@@ -42,8 +42,10 @@ class Hart:
             for i, b in enumerate(bytes.fromhex(region["bytes"])):
                 self.mem[(base + i) & MASK] = b
         self.reservation = None
-        if ini["priv"] != "M":
-            raise Unsupported("only M-mode")
+        if ini["priv"] != "M" or ini.get("v", 0) != 0:
+            raise Unsupported("only M-mode (no H extension)")
+        if "htif" in vec:
+            raise Unsupported("no HTIF (tohost/fromhost)")
 
     # --- memory
     def load(self, addr, size):

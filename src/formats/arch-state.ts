@@ -139,14 +139,18 @@ export type MemRegion = t.TypeOf<typeof MemRegion>;
 
 export const CsrValues = t.record(t.string, Hex32, 'csrs (name → hex32)');
 
+/** The virtualization mode V (H extension): 0, or 1 in VS- and VU-mode. */
+export const VirtCodec = t.union([t.literal(0), t.literal(1)], 'v (0 | 1)');
+export type Virt = t.TypeOf<typeof VirtCodec>;
+
 /**
  * ORA-VEC-1: the architectural state of one hart plus memory regions. `v` is the virtualization
- * bit (always 0 until the H extension exists).
+ * mode (1 only with the H extension and a privilege below M; ORA-VEC-2 checks that).
  */
 export const ArchStateCodec = closed('arch state', {
   pc: Hex32,
   priv: PrivCodec,
-  v: t.literal(0),
+  v: VirtCodec,
   x: registerFile,
   csrs: CsrValues,
   mem: t.array(MemRegion),
@@ -194,7 +198,7 @@ export const FinalStateCodec = closed('final state', {
   priv: PrivCodec,
   x: registerFile,
 }, {
-  v: t.literal(0),
+  v: VirtCodec,
   csrs: CsrValues,
   mem: t.array(MemRegion),
   out: t.string,

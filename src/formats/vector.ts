@@ -8,6 +8,7 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
   ArchStateCodec, closed, nonEmpty, CommitJsonCodec, CsrValues, HaltCodec, Hex32, intRange, MemRegion, patterned, PrivCodec, RegisterFile,
+  VirtCodec,
 } from './arch-state.js';
 
 export const ID_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
@@ -43,7 +44,7 @@ export type Stop = t.TypeOf<typeof StopCodec>;
 export const ExpectedCodec = closed('expected', {
   pc: Hex32,
   priv: PrivCodec,
-  v: t.literal(0),
+  v: VirtCodec,
   x: RegisterFile,
   csrs: CsrValues,
   mem: t.array(MemRegion),
@@ -52,6 +53,14 @@ export const ExpectedCodec = closed('expected', {
   halt: HaltCodec,
 });
 export type Expected = t.TypeOf<typeof ExpectedCodec>;
+
+/**
+ * Where HTIF's `tohost` and `fromhost` words are (DEV-HTIF-*): the addresses a program's ELF
+ * symbols would give. Without it a vector's machine has no HTIF; without `fromhost` the host never
+ * acknowledges a syscall (as for an ELF that defines only `tohost`).
+ */
+export const HtifCodec = closed('htif', { tohost: Hex32 }, { fromhost: Hex32 });
+export type HtifJson = t.TypeOf<typeof HtifCodec>;
 
 export const VectorCodec = closed('vector', {
   id: patterned(ID_PATTERN, 'id'),
@@ -62,6 +71,7 @@ export const VectorCodec = closed('vector', {
   stop: StopCodec,
   expected: ExpectedCodec,
 }, {
+  htif: HtifCodec,
   commits: t.array(CommitJsonCodec),
 });
 export type Vector = t.TypeOf<typeof VectorCodec>;

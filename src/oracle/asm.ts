@@ -3,7 +3,7 @@
  * `encode` (ISA-DEC-2), so vectors contain exactly the encodings popek decodes.
  */
 import { encode } from '../isa/encode.js';
-import type { AmoOp, BranchOp, CsrImmOp, CsrOp, ImmOp, LoadOp, RegOp, ShiftImmOp, StoreOp } from '../isa/inst.js';
+import type { AmoOp, BranchOp, CsrImmOp, CsrOp, HfenceOp, HlvOp, HsvOp, ImmOp, LoadOp, RegOp, ShiftImmOp, StoreOp } from '../isa/inst.js';
 import { CSR_NUMBERS } from './state.js';
 
 export const ZERO = 0, RA = 1, SP = 2, GP = 3, TP = 4, T0 = 5, T1 = 6, T2 = 7, S0 = 8, S1 = 9;
@@ -41,6 +41,10 @@ export const SRET = encode({ op: 'sret' });
 export const WFI = encode({ op: 'wfi' });
 export const NOP = ri('addi', 0, 0, 0);
 export const sfence = (rs1 = 0, rs2 = 0): number => encode({ op: 'sfence.vma', rs1, rs2 });
+/** The H extension's instructions (HV-HLV, HV-HFENCE). */
+export const hlv = (op: HlvOp, rd: number, rs1: number): number => encode({ op, rd, rs1 });
+export const hsv = (op: HsvOp, rs2: number, rs1: number): number => encode({ op, rs1, rs2 });
+export const hfence = (op: HfenceOp, rs1 = 0, rs2 = 0): number => encode({ op, rs1, rs2 });
 
 /** Load a 32-bit constant: LUI + ADDI (always two words, so programs have fixed layouts). */
 export const li = (rd: number, v: number): number[] => {

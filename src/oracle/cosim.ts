@@ -42,7 +42,7 @@ export const IRQ_LINES = (1 << 3) | (1 << 7) | (1 << 9) | (1 << 11);
 export interface OracleState {
   pc: number;
   priv: 'M' | 'S' | 'U';
-  v: 0;
+  v: 0 | 1;
   x: number[];
   /** Every implemented CSR by name, read as M-mode reads it. */
   csrs: Record<string, number>;
@@ -184,8 +184,9 @@ class CosimOracle implements Oracle {
     c.hart = h;
     const env = { ...csrEnv(c), lines: this.pending.irq ?? c.lines[0] ?? 0 };
     const csrs: Record<string, number> = {};
-    for (const [name, n] of CSR_NUMBERS) csrs[name] = csrRead(h, n, env);
-    return { pc: h.pc >>> 0, priv: privName(h.priv), v: 0, x: [...h.x].map((v) => v >>> 0), csrs, out: c.out, halt: c.halt };
+    const asM = h.v === 0 ? h : { ...h, v: 0 as const }; // read as M-mode reads (time is mtime, HV-TIME)
+    for (const [name, n] of CSR_NUMBERS) csrs[name] = csrRead(asM, n, env);
+    return { pc: h.pc >>> 0, priv: privName(h.priv), v: h.v, x: [...h.x].map((v) => v >>> 0), csrs, out: c.out, halt: c.halt };
   }
 
   setInterruptPending(bits: number | null): void {

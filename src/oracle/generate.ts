@@ -6,19 +6,19 @@
  * A case gives the rules it covers, a description, a program (words at the start of RAM unless
  * `at` says otherwise), initial registers, CSRs and memory, and a stop condition. The expectation
  * lists pc, priv and all registers; every CSR the case set or watches, or that changed (except the
- * free-running counters, unless watched), and the trap CSRs of both modes when a step trapped; every
- * initial memory region and every word that changed; console output when there is any; the halt
- * status for halt-stopped cases; and the commit records when there are at most 64.
+ * free-running counters, unless watched), and the trap CSRs of both modes (with H: of M, HS and VS)
+ * when a step trapped; every initial memory region and every word that changed; console output
+ * when there is any; the halt status for halt-stopped cases; and the commit records when there are
+ * at most 64.
  */
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ArchState, MemRegion } from '../formats/arch-state.js';
 import { type Stop, type Vector, VectorCodec, formatJson } from '../formats/vector.js';
-import { implementedCsrs, csrName } from '../hart/csrs.js';
 import { chunkAt, chunkOffsets, CHUNK_SIZE } from '../memory/store.js';
 import type { Machine } from '../machine/machine.js';
-import { machineFromState, platformOf, readCsrs, stateOf } from './state.js';
+import { csrNamesOf, machineFromState, platformOf, readCsrs, stateOf } from './state.js';
 import { runMachine } from './vector-run.js';
 import { wordsToBytes } from '../machine/program.js';
 import { VECTOR_SCHEMA } from './schema.js';
@@ -29,7 +29,8 @@ export type { Case };
 
 const COUNTERS = new Set(['mcycle', 'mcycleh', 'minstret', 'minstreth', 'cycle', 'cycleh', 'instret', 'instreth', 'time', 'timeh']);
 const TRAP_CSRS = ['mstatus', 'mepc', 'mcause', 'mtval', 'sepc', 'scause', 'stval'];
-const CSR_ORDER = implementedCsrs().map((n) => csrName(n)!);
+/** With the H extension, trap entry also writes these (HV-TRAP-ENTRY, HV-XLATE-3). */
+const H_TRAP_CSRS = ['mstatush', 'mtval2', 'mtinst', 'hstatus', 'htval', 'htinst', 'vsstatus', 'vsepc', 'vscause', 'vstval'];
 
 /** The spec chapter (and vectors/ folder) of a rule ID, by prefix. */
 export function chapterOf(rule: string): string {
@@ -39,6 +40,8 @@ export function chapterOf(rule: string): string {
   if (rule.startsWith('XLATE-')) return 'translation';
   if (rule.startsWith('PMP-')) return 'pmp';
   if (rule.startsWith('DEV-')) return 'devices';
+  if (rule.startsWith('HV-XLATE-')) return 'hypervisor-translation';
+  if (rule.startsWith('HV-')) return 'hypervisor';
   return 'state';
 }
 
@@ -91,9 +94,11 @@ export function buildVector(id: string, c: Case): Vector {
   if (c.prog.length > 0) mem.push({ addr: at, bytes: wordsToBytes(c.prog) });
   mem.push(...wordRegions(c.words ?? {}));
   for (const [addr, bs] of c.bytes ?? []) mem.push({ addr, bytes: Uint8Array.from(bs) });
-  const initial: ArchState = { pc: (c.pc ?? at) >>> 0, priv: c.priv ?? 'M', v: 0, x, csrs: { ...(c.csrs ?? {}) }, mem };
-  const m0 = machineFromState(p.right, initial);
+  const initial: ArchState = { pc: (c.pc ?? at) >>> 0, priv: c.priv ?? 'M', v: c.v ?? 0, x, csrs: { ...(c.csrs ?? {}) }, mem };
+  const image = c.htif === undefined ? undefined : { segments: [], entry: initial.pc, tohost: c.htif.tohost, fromhost: c.htif.fromhost };
+  const m0 = machineFromState(p.right, initial, image);
   if (isLeft(m0)) throw new Error(`${id}: ${m0.left}`);
+  const CSR_ORDER = csrNamesOf(p.right.isa);
   const stop: Stop = c.halt !== undefined ? { halt: true, maxSteps: c.halt } : { steps: c.steps ?? c.prog.length };
   const r = runMachine(m0.right, stop);
   const m1 = r.machine;
@@ -103,20 +108,20 @@ export function buildVector(id: string, c: Case): Vector {
   const trapped = r.commits.some((k) => k.trap !== null);
   // A vector that traps must say so: an implementation that claims only unprivileged rules must
   // never meet a trap (ORA-CHECK-3).
-  if (trapped && !c.rules.some((x) => x.startsWith('PRIV-') || x === 'STEP-TOTAL')) throw new Error(`${id}: the case traps but cites no PRIV- rule`);
+  if (trapped && !c.rules.some((x) => x.startsWith('PRIV-') || x.startsWith('HV-') || x === 'STEP-TOTAL')) throw new Error(`${id}: the case traps but cites no PRIV- or HV- rule`);
   const want = new Set<string>([...Object.keys(initial.csrs), ...(c.watch ?? [])]);
   for (const n of CSR_ORDER) if (before[n] !== after[n] && !COUNTERS.has(n)) want.add(n);
-  if (trapped) for (const n of TRAP_CSRS) want.add(n);
+  if (trapped) for (const n of [...TRAP_CSRS, ...(p.right.isa.h ? H_TRAP_CSRS : [])]) want.add(n);
   const csrs = CSR_ORDER.filter((n) => want.has(n));
   // Which memory to expect.
   const regions: Array<[number, number]> = mem.map((g) => [g.addr, g.bytes.length]);
   for (const w of changedWords(m0.right, m1)) if (!within(w, mem)) regions.push(w);
   for (const w of c.watchMem ?? []) regions.push(w);
   const s = stateOf(m1, { csrs, mem: regions.map(([addr, len]) => ({ addr, len })) });
-  const expected: Vector['expected'] = { pc: s.pc, priv: s.priv, v: 0, x: s.x, csrs: s.csrs, mem: s.mem };
+  const expected: Vector['expected'] = { pc: s.pc, priv: s.priv, v: s.v, x: s.x, csrs: s.csrs, mem: s.mem };
   if (s.out !== '' || 'halt' in stop) expected.out = s.out;
   if ('halt' in stop || s.halt !== null) expected.halt = s.halt;
-  const v: Vector = { id, rules: c.rules, description: c.desc, config, initial, stop, expected };
+  const v: Vector = { id, rules: c.rules, description: c.desc, config, ...(c.htif !== undefined ? { htif: c.htif } : {}), initial, stop, expected };
   if (r.commits.length <= 64) v.commits = r.commits;
   return v;
 }
@@ -151,7 +156,7 @@ export function listFiles(dir: string, prefix = ''): string[] {
 }
 
 /** Vector files live in chapter folders; other files (README.md) are left alone. */
-const isGenerated = (rel: string): boolean => rel === 'schema.json' || /^[a-z]+\/[^/]+\.json$/.test(rel);
+const isGenerated = (rel: string): boolean => rel === 'schema.json' || /^[a-z][a-z-]*\/[^/]+\.json$/.test(rel);
 
 /** Write the vector set to `dir`, removing stale generated files. Returns the number of vectors. */
 export function writeVectors(dir: string): number {

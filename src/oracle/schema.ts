@@ -16,7 +16,7 @@ const obj = (properties: Record<string, unknown>, required: string[]) => ({ type
 const archProps = {
   pc: ref('hex32'),
   priv: ref('priv'),
-  v: { const: 0 },
+  v: ref('v'),
   x: ref('registers'),
   csrs: ref('csrs'),
   mem: { type: 'array', items: ref('region') },
@@ -32,6 +32,7 @@ export const VECTOR_SCHEMA = {
     rules: { type: 'array', items: { type: 'string', pattern: RULE_PATTERN }, minItems: 1 },
     description: { type: 'string', pattern: LINE_PATTERN },
     config: ref('config'),
+    htif: ref('htif'),
     initial: ref('archState'),
     stop: ref('stop'),
     expected: ref('expected'),
@@ -41,6 +42,7 @@ export const VECTOR_SCHEMA = {
     hex32: { type: 'string', pattern: HEX32_PATTERN },
     uint32: int(0, 0xffffffff),
     priv: { enum: ['M', 'S', 'U'] },
+    v: { enum: [0, 1] },
     registers: {
       type: 'array', minItems: 32, maxItems: 32,
       prefixItems: [{ type: 'string', pattern: '^0x0{1,8}$' }],
@@ -61,6 +63,7 @@ export const VECTOR_SCHEMA = {
       timebaseHz: ref('uint32'),
       devices: obj({ clint: ref('uint32'), plic: ref('uint32'), uart: ref('uint32'), finisher: ref('uint32') }, []),
     }, []),
+    htif: obj({ tohost: ref('hex32'), fromhost: ref('hex32') }, ['tohost']),
     archState: obj(archProps, ['pc', 'priv', 'v', 'x', 'csrs', 'mem']),
     stop: {
       oneOf: [

@@ -9,23 +9,33 @@ import { run } from '../engines/reference.js';
 import type { Machine } from '../machine/machine.js';
 import { csrNameProblem, machineFromState, platformOf, regionProblem, stateOf, type Platform } from './state.js';
 
-/** Semantic checks beyond the codec: config, one hart, CSR names, regions in RAM. */
+/** Semantic checks beyond the codec: config, one hart, CSR names, regions in RAM, HTIF words in RAM. */
 export function vectorPlatform(v: Vector): Either<string, Platform> {
   const p = platformOf(v.config);
   if (isLeft(p)) return left(`at $.config: ${p.left}`);
   if (p.right.config.harts !== 1) return left('at $.config.harts: a vector describes one hart (harts must be 1)');
-  const e1 = csrNameProblem(Object.keys(v.expected.csrs), '$.expected.csrs');
+  const e1 = csrNameProblem(Object.keys(v.expected.csrs), '$.expected.csrs', p.right.isa);
   if (e1 !== null) return left(e1);
   const e2 = regionProblem(p.right.config, v.expected.mem, '$.expected.mem');
   if (e2 !== null) return left(e2);
+  // ORA-VEC-2: tohost and fromhost are 64-bit words in RAM (as ELF symbols must lie in a loaded segment).
+  for (const k of ['tohost', 'fromhost'] as const) {
+    const a = v.htif?.[k];
+    if (a === undefined) continue;
+    const c = p.right.config;
+    if (!(a >= c.ramBase && a + 8 <= c.ramBase + c.ramSize)) {
+      return left(`at $.htif.${k}: the word [${hex32(a)}, +8) is not inside RAM [${hex32(c.ramBase)}, ${hex32(c.ramBase + c.ramSize)})`);
+    }
+  }
   return p;
 }
 
-/** The initial machine of a vector. */
+/** The initial machine of a vector (with HTIF at `htif`'s addresses when it has them). */
 export function vectorMachine(v: Vector): Either<string, Machine> {
   const p = vectorPlatform(v);
   if (isLeft(p)) return p;
-  return machineFromState(p.right, v.initial);
+  const image = v.htif === undefined ? undefined : { segments: [], entry: v.initial.pc, tohost: v.htif.tohost, fromhost: v.htif.fromhost };
+  return machineFromState(p.right, v.initial, image);
 }
 
 export interface ModelRun {
@@ -77,7 +87,7 @@ export function commitDiff(e: CommitJson, a: CommitJson, at: string): Mismatch |
 
 /**
  * ORA-CHECK-2: the first field in which `actual` differs from the vector's expectation, in this
- * order: commit records (when both the vector and the reply have them), halt, pc, priv, v,
+ * order: commit records (when both the vector and the reply have them), halt, pc, priv, v (absent: 0),
  * x[1..31], the expected CSRs (in the vector's order), the expected memory bytes, console output.
  */
 export function compareFinal(v: Vector, actual: FinalState): Mismatch | null {
@@ -94,7 +104,8 @@ export function compareFinal(v: Vector, actual: FinalState): Mismatch | null {
   if (e.halt !== undefined && showHalt(e.halt) !== showHalt(actual.halt)) return { field: 'halt', expected: showHalt(e.halt), actual: showHalt(actual.halt) };
   if (e.pc !== actual.pc) return { field: 'pc', expected: hex32(e.pc), actual: hex32(actual.pc) };
   if (e.priv !== actual.priv) return { field: 'priv', expected: e.priv, actual: actual.priv };
-  if (actual.v !== undefined && actual.v !== e.v) return { field: 'v', expected: String(e.v), actual: String(actual.v) };
+  // A reply without `v` stands for V = 0 (an implementation without the H extension).
+  if ((actual.v ?? 0) !== e.v) return { field: 'v', expected: String(e.v), actual: actual.v === undefined ? 'missing' : String(actual.v) };
   for (let i = 1; i < 32; i++) {
     if (e.x[i] !== actual.x[i]) return { field: `x[${i}]`, expected: hex32(e.x[i]!), actual: hex32(actual.x[i]!) };
   }

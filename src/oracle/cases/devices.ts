@@ -1,5 +1,8 @@
-/** Hand-picked cases for spec/devices.md (DEV-CLINT, DEV-PLIC, DEV-UART, DEV-FIN): MMIO programs in M-mode. */
-import { A0, A1, A2, A3, A4, A5, A6, A7, S0, S1, T0, T1, T2, T3, csr, ld, NOP, ri, st, WFI } from '../asm.js';
+/**
+ * Hand-picked cases for spec/devices.md (DEV-CLINT, DEV-PLIC, DEV-UART, DEV-FIN): MMIO programs in
+ * M-mode; and HTIF (DEV-HTIF), whose tohost/fromhost words a vector names in its `htif` field.
+ */
+import { A0, A1, A2, A3, A4, A5, A6, A7, S0, S1, T0, T1, T2, T3, amo, csr, ld, lr, NOP, ri, sc, st, WFI } from '../asm.js';
 import { type Case, CLINT, FINISHER, HANDLER, PLIC, UART } from './util.js';
 
 const TRAP = { mtvec: HANDLER };
@@ -96,4 +99,63 @@ function finisher(): Case[] {
   return o;
 }
 
-export const deviceCases = (): Case[] => [...clint(), ...plic(), ...uart(), ...finisher()];
+// --- HTIF (DEV-HTIF-1, DEV-HTIF-2). tohost and fromhost are listed as an initial region (zeros
+// unless a case says otherwise), so every expectation shows them; t0 = &tohost.
+const TOHOST = 0x8000_1000, FROMHOST = 0x8000_1008, BLOCK = 0x8000_2000, BUF = 0x8000_3000;
+const PUTCHAR = 0x0101_0000; // device 1, command 1 (the high word)
+/** exit(code) as the low word of tohost: payload (code << 1) | 1. */
+const exitWord = (code: number): number => ((code << 1) | 1) >>> 0;
+/** n instructions that count in a0, so the step at which a command is taken shows in a0. */
+const counting = (n: number): number[] => new Array<number>(n).fill(ri('addi', A0, A0, 1));
+/** Bytes of a string, as little-endian words. */
+const textWords = (text: string): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i += 4) {
+    let w = 0;
+    for (let k = 3; k >= 0; k--) w = (w * 256) + (i + k < text.length ? text.charCodeAt(i + k) : 0);
+    out.push(w >>> 0);
+  }
+  return out;
+};
+/** Words at consecutive addresses from `at`. */
+const block = (at: number, ws: number[]): Record<number, number> => Object.fromEntries(ws.map((w, i) => [at + 4 * i, w >>> 0]));
+
+function htif(): Case[] {
+  const o: Case[] = [];
+  const HOST = { tohost: TOHOST, fromhost: FROMHOST };
+  const hc = (rules: string[], desc: string, prog: number[], more: Partial<Case> = {}): Case => ({
+    rules, desc, prog, htif: HOST, ...more,
+    x: { [T0]: TOHOST, ...(more.x ?? {}) },
+    words: { ...block(TOHOST, [0, 0, 0, 0]), ...(more.words ?? {}) },
+  });
+  const both = (lo: number, hi: number): number[] => [st('sw', lo, T0, 0), st('sw', hi, T0, 4)];
+  const H1 = ['DEV-HTIF-1'];
+  // DEV-HTIF-1: exit, putchar, magic_mem syscalls and the fromhost acknowledgement.
+  o.push(hc(H1, 'HTIF: tohost = 1 (device 0, command 0, payload 1) exits with status 0', [...both(A1, 0), NOP], { halt: 16, x: { [A1]: exitWord(0) } }));
+  o.push(hc(H1, 'HTIF: tohost = (42 << 1) | 1 exits with status 42; tohost is cleared', [...both(A1, 0), NOP], { halt: 16, x: { [A1]: exitWord(42) } }));
+  o.push(hc(H1, 'HTIF: tohost = (1000 << 1) | 1 exits with status 1000', [...both(A1, 0), NOP], { halt: 16, x: { [A1]: exitWord(1000) } }));
+  o.push(hc(H1, 'HTIF: device 1, command 1 prints the low byte of the payload ("A"); tohost is cleared', both(A1, A2), { x: { [A1]: 0x41, [A2]: PUTCHAR } }));
+  o.push(hc(H1, 'HTIF: putchar prints only the payload\'s low byte (0x12345668 prints "h")', both(A1, A2), { x: { [A1]: 0x12345668, [A2]: PUTCHAR } }));
+  o.push(hc(H1, 'HTIF: three putchar commands print "ok\\n" in order', [...both(A1, A4), ...both(A2, A4), ...both(A3, A4)], { x: { [A1]: 0x6f, [A2]: 0x6b, [A3]: 0x0a, [A4]: PUTCHAR } }));
+  const write = (fd: number, text: string): Record<number, number> => ({ ...block(BLOCK, [64, 0, fd, 0, BUF, 0, text.length, 0]), ...block(BUF, textWords(text)) });
+  o.push(hc(H1, 'HTIF magic_mem: SYS_write(1, buf, 6) prints "hello!", returns 6 in the block and sets fromhost = 1', both(A1, 0), { x: { [A1]: BLOCK }, words: write(1, 'hello!') }));
+  o.push(hc(H1, 'HTIF magic_mem: SYS_write to fd 2 prints too ("err\\n")', both(A1, 0), { x: { [A1]: BLOCK }, words: write(2, 'err\n') }));
+  o.push(hc(H1, 'HTIF magic_mem: SYS_exit(7) halts with status 7 (no acknowledgement)', [...both(A1, 0), NOP], { halt: 16, x: { [A1]: BLOCK }, words: block(BLOCK, [93, 0, 7, 0]) }));
+  o.push(hc(H1, 'HTIF magic_mem: an unknown call (999) returns -38 (ENOSYS) as a 64-bit value and sets fromhost = 1', both(A1, 0), { x: { [A1]: BLOCK }, words: block(BLOCK, [999, 0, 1, 0]) }));
+  o.push({ ...hc(H1, 'HTIF magic_mem without a fromhost word: SYS_write prints and returns 6; nothing is acknowledged', both(A1, 0), { x: { [A1]: BLOCK }, words: write(1, 'hello!') }), htif: { tohost: TOHOST } });
+  o.push(hc(H1, 'HTIF magic_mem: the program polls fromhost after SYS_write and reads the acknowledgement', [...both(A1, 0), ld('lw', A3, T0, 8), st('sw', 0, T0, 8)], { x: { [A1]: BLOCK }, words: write(1, 'hi') }));
+  // DEV-HTIF-2: two 32-bit halves, in either order; the 64-instruction settle for a half-written command.
+  const H2 = ['DEV-HTIF-2', 'DEV-HTIF-1'];
+  o.push(hc(H2, 'HTIF putchar written low word first: taken at the end of the high-word store', both(A1, A2), { x: { [A1]: 0x41, [A2]: PUTCHAR } }));
+  o.push(hc(H2, 'HTIF putchar written high word first: taken at the end of the low-word store, not read as exit or syscall', [st('sw', A2, T0, 4), st('sw', A1, T0, 0)], { x: { [A1]: 0x41, [A2]: PUTCHAR } }));
+  o.push(hc(H2, 'HTIF: after a command, both halves must be written again: putchar "A", a low-word "B" waits for its high word, then "B"', [...both(A1, A3), st('sw', A2, T0, 0), ld('lw', A4, T0, 8), st('sw', A3, T0, 4)], { x: { [A1]: 0x41, [A2]: 0x42, [A3]: PUTCHAR } }));
+  o.push(hc(H2, 'HTIF: exit(1) written as the low word only is not taken 63 instructions after the store', [st('sw', A1, T0, 0), ...counting(80)], { steps: 64, x: { [A1]: exitWord(1) } }));
+  o.push(hc(H2, 'HTIF: exit(1) written as the low word only is taken 64 instructions after the store (a0 = 64 at the halt)', [st('sw', A1, T0, 0), ...counting(80)], { halt: 200, x: { [A1]: exitWord(1) } }));
+  o.push(hc(H2, 'HTIF: a second write of the low word restarts the settle: exit(2) is taken 64 instructions after it (a0 = 74)', [st('sw', A1, T0, 0), ...counting(10), st('sw', A2, T0, 0), ...counting(80)], { halt: 200, x: { [A1]: exitWord(1), [A2]: exitWord(2) } }));
+  o.push(hc(H2, 'HTIF: only the high word written (putchar, low word "Z" already in memory): printed 64 instructions later (a0 = 64)', [st('sw', A2, T0, 4), ...counting(70)], { steps: 65, x: { [A2]: PUTCHAR }, words: block(TOHOST, [0x5a, 0, 0, 0]) }));
+  o.push(hc(H2, 'HTIF: an AMO (amoswap.w) to the high word completes a putchar', [st('sw', A1, T0, 0), amo('amoswap.w', A3, A2, T1)], { x: { [A1]: 0x41, [A2]: PUTCHAR, [T1]: TOHOST + 4 } }));
+  o.push(hc(H2, 'HTIF: a successful SC to the high word completes a putchar', [st('sw', A1, T0, 0), lr(A3, T1), sc(A4, A2, T1)], { x: { [A1]: 0x41, [A2]: PUTCHAR, [T1]: TOHOST + 4 } }));
+  return o;
+}
+
+export const deviceCases = (): Case[] => [...clint(), ...plic(), ...uart(), ...finisher(), ...htif()];

@@ -4,6 +4,7 @@ import { semanticsCases } from './semantics.js';
 import { stateCases } from './state.js';
 import { privilegedCases } from './privileged.js';
 import { deviceCases } from './devices.js';
+import { hypervisorCases } from './hypervisor.js';
 import { randomCases } from './random.js';
 
-export const ALL_CASES = (): Case[] => [...semanticsCases(), ...stateCases(), ...privilegedCases(), ...deviceCases(), ...randomCases()];
+export const ALL_CASES = (): Case[] => [...semanticsCases(), ...stateCases(), ...privilegedCases(), ...deviceCases(), ...hypervisorCases(), ...randomCases()];

@@ -15,7 +15,11 @@ export interface Case {
   pc?: number;
   x?: Record<number, number>;
   priv?: PrivName;
+  /** The virtualization mode V (H extension; default 0). */
+  v?: 0 | 1;
   csrs?: Record<string, number>;
+  /** HTIF tohost/fromhost addresses (DEV-HTIF-*); default: no HTIF. */
+  htif?: { tohost: number; fromhost?: number };
   /** Extra memory: 32-bit words by address (grouped into regions) and raw byte regions. */
   words?: Record<number, number>;
   bytes?: Array<[number, number[]]>;
