@@ -64,7 +64,7 @@ export const pmpAllows = (c: Core, pa: number, size: number, acc: Access, priv: 
 export type Translation = { pa: number; updates: Array<{ addr: number; value: number }> } | Fault;
 
 export function translate(c: Core, va: number, acc: Access, ptes?: number[], mode: Mode = effectiveMode(c, acc)): Translation {
-  if (mode.v === 1) return translateV(c, va, acc, mode);
+  if (mode.v === 1) return translateV(c, va, acc, mode, ptes);
   const priv = mode.priv;
   const satp = c.hart.csr.satp;
   if (priv === PRV_M || (satp >>> 31) === 0) return { pa: va >>> 0, updates: [] };
@@ -94,19 +94,25 @@ export function translate(c: Core, va: number, acc: Access, ptes?: number[], mod
  * HV-XLATE-2: a V = 1 access: VS-stage under vsatp, G-stage under hgatp (spec/hypervisor-translation.md).
  * Page-table accesses of both stages are implicit S-mode accesses checked by PMA and PMP.
  */
-function translateV(c: Core, va: number, acc: Access, mode: Mode): Translation {
+function translateV(c: Core, va: number, acc: Access, mode: Mode, ptes?: number[]): Translation {
   const h = c.hart.csr;
   const r = translateTwoStage({
     vsatp: h.vsatp, hgatp: h.hgatp, priv: mode.priv === PRV_S ? 1 : 0,
     sum: (h.vsstatus & MSTATUS.SUM) !== 0, vsMxr: (h.vsstatus & MSTATUS.MXR) !== 0, mxr: (h.mstatus & MSTATUS.MXR) !== 0,
     hlvx: mode.hlvx === true, vsAd: c.config.adUpdate, gAd: c.config.adUpdate,
-    readPte: (pa) => (inRam(c, pa, 4) && pmpAllows(c, pa, 4, 'r', PRV_S) ? c.mem.read(pa, 4) : null),
+    readPte: (pa) => {
+      if (!inRam(c, pa, 4) || !pmpAllows(c, pa, 4, 'r', PRV_S)) return null;
+      ptes?.push(Math.floor(pa / 4096));
+      return c.mem.read(pa, 4);
+    },
     storePteOk: (pa) => inRam(c, pa, 4) && pmpAllows(c, pa, 4, 'w', PRV_S),
   }, va >>> 0, acc);
   if (!r.ok) {
     const t = trapValues(r.fault, acc, va);
     return { cause: t.cause, tval: t.tval, info: { tval2: t.tval2, tinst: t.tinst, gva: t.gva } };
   }
+  // A walk with a side effect is not cached; nor one with both stages Bare (no PTE to watch).
+  if (ptes && r.updates.length > 0) ptes.length = 0;
   return { pa: r.pa, updates: r.updates.map((u) => ({ addr: u.pa, value: u.value })) };
 }
 
@@ -123,8 +129,9 @@ export function resolve(c: Core, va: number, size: number, acc: Access, mode: Mo
   const out: Array<[number, number]> = [];
   const updates: Array<{ addr: number; value: number }> = [];
   for (const [pva, n] of pieces) {
-    // The translation cache covers V = 0 only (V = 1 walks every time).
-    const hit = mode.v === 0 ? tlbLookup(c, pva, acc, priv) : -1;
+    // HLVX reads with execute permission: a translation the cache does not key on.
+    const cacheable = mode.hlvx !== true;
+    const hit = cacheable ? tlbLookup(c, pva, acc, priv, mode.v) : -1;
     if (hit >= 0) { out.push([hit, n]); continue; }
     const ptes: number[] = [];
     const t = translate(c, pva, acc, ptes, mode);
@@ -133,7 +140,7 @@ export function resolve(c: Core, va: number, size: number, acc: Access, mode: Mo
     if (!pmpAllows(c, pa, n, acc, priv)) return accessFault(acc, pva);
     if (t.updates.length > 0) updates.push(...t.updates);
     // ENG-TLB-1: cache only walks without side effects whose whole page passes PMP.
-    else if (mode.v === 0 && ptes.length > 0 && pmpAllows(c, pa - (pa & 0xfff), 4096, acc, priv)) tlbFill(c, pva, acc, priv, pa, ptes);
+    else if (cacheable && ptes.length > 0 && pmpAllows(c, pa - (pa & 0xfff), 4096, acc, priv)) tlbFill(c, pva, acc, priv, mode.v, pa, ptes);
     out.push([pa, n]);
   }
   for (const u of updates) c.mem.writeLE(u.addr, 4, u.value);

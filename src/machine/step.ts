@@ -114,10 +114,9 @@ function storeHit(c: Core, pa: number, n: number): void {
 function quickPa(c: Core, va: number, size: number, acc: 'r' | 'w' | 'x'): number {
   if ((va & 0xfff) + size > 4096) return -1;
   const mode = acc === 'x' ? c.hart : effectiveMode(c, acc);
-  if (mode.v === 1) return -1;
   const priv = mode.priv;
   if (priv === PRV_M) return pmpTable(c).anyLocked || (va & 3) + size > 4 ? -1 : va >>> 0;
-  return tlbLookup(c, va, acc, priv);
+  return tlbLookup(c, va, acc, priv, mode.v);
 }
 
 function load(c: Core, o: Extract<Outcome, { k: 'load' }>): void {
