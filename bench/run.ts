@@ -9,8 +9,12 @@ import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { loadProgram, machineOf, type Loaded } from '../src/machine/boot.js';
 import { run } from '../src/engines/reference.js';
-import { createVmm, vmmRun, type VmmWork } from '../src/vmm/vmm.js';
+import { createVmm, vmmRun } from '../src/vmm/vmm.js';
 import { createNested } from '../src/vmm/nested.js';
+import { createHext, hextRun } from '../src/vmm/hext.js';
+import { seeMachine } from '../src/vmm/see.js';
+import type { VmStats } from '../src/vmm/vm.js';
+import type { Core } from '../src/machine/core.js';
 import { repoRoot, table } from '../src/cli/conformance.js';
 
 interface Workload { name: string; elf: string; config?: string; bios?: string }
@@ -18,16 +22,19 @@ const WORKLOADS: Workload[] = [
   { name: 'crc32+sieve', elf: 'guests/bench-crc-sieve.elf' },
   { name: 'kernel (Sv32, timer, U tasks)', elf: 'guests/kernel/kernel.elf' },
   { name: 'kernel, Svade A/D faults', elf: 'guests/kernel/kernel.elf', config: 'guests/kernel/svade.json' },
-  { name: 'SBI fw + S kernel (full)', elf: 'guests/skernel/kernel.elf', bios: 'guests/sbi/fw.elf' },
-  { name: 'SBI fw + S kernel (paravirtual)', elf: 'guests/skernel/kernel-pv.elf', bios: 'guests/sbi/fw.elf' },
+  // With firmware (natively and under trap-emulate); hext and "SBI in VMM" run the kernel alone.
+  { name: 'S kernel (full)', elf: 'guests/skernel/kernel.elf', bios: 'guests/sbi/fw.elf' },
+  { name: 'S kernel (paravirtual)', elf: 'guests/skernel/kernel-pv.elf', bios: 'guests/sbi/fw.elf' },
 ];
 
 interface Result { instret: number; halted: boolean; entries?: number; direct?: number }
-type Engine = { name: string; run(l: Loaded): Result };
+/** An engine; `sbi`: it runs the kernel alone with SBI served by the VMM (only workloads with firmware). */
+type Engine = { name: string; sbi?: boolean; run(l: Loaded): Result };
 
 const MAX = 500_000_000;
 const mach = (l: Loaded) => { const m = machineOf(l); if (isLeft(m)) throw new Error(m.left); return m.right; };
-const vmResult = (w: VmmWork): Result => {
+const seeMach = (l: Loaded) => { const m = seeMachine(l); if (isLeft(m)) throw new Error(m.left); return m.right; };
+const vmResult = (w: { vms: ReadonlyArray<{ core: Core; stats: VmStats }> }): Result => {
   const vm = w.vms[0]!;
   const h = vm.core.hart;
   const entries = Object.values(vm.stats.entries).reduce((a, b) => a + b, 0);
@@ -60,6 +67,27 @@ const ENGINES: Engine[] = [
       return vmResult(n.inner);
     },
   },
+  {
+    // The same kernel alone, SBI served by the VMM: the instruction stream hext runs, under shadow paging.
+    name: 'trap-emulate, SBI in VMM',
+    sbi: true,
+    run: (l) => {
+      const w = createVmm([{ name: 'b', machine: seeMach(l), see: true }]);
+      if (typeof w === 'string') throw new Error(w);
+      while (w.vms[0]!.core.halt === null && vmmRun(w, 1 << 22) > 0);
+      return vmResult(w);
+    },
+  },
+  {
+    name: 'hext',
+    sbi: true,
+    run: (l) => {
+      const w = createHext([{ name: 'b', machine: seeMach(l), see: true }]);
+      if (typeof w === 'string') throw new Error(w);
+      while (w.vms[0]!.core.halt === null && hextRun(w, 1 << 22) > 0);
+      return vmResult(w);
+    },
+  },
 ];
 
 function main(): void {
@@ -69,14 +97,17 @@ function main(): void {
   const rows = [['engine', 'workload', 'instructions', 'seconds', 'MIPS', 'entries/1k', 'direct %', 'slowdown']];
   for (const w of WORKLOADS) {
     if (!existsSync(join(root, w.elf))) continue;
-    const l = loadProgram({ kernel: join(root, w.elf), bios: w.bios === undefined ? undefined : join(root, w.bios), configPath: w.config === undefined ? undefined : join(root, w.config) });
-    if (isLeft(l)) { process.stderr.write(`bench: ${l.left}\n`); process.exitCode = 2; return; }
+    const load = (bios: string | undefined) => loadProgram({ kernel: join(root, w.elf), bios: bios === undefined ? undefined : join(root, bios), configPath: w.config === undefined ? undefined : join(root, w.config) });
+    const l = load(w.bios);
+    const alone = load(undefined);
+    if (isLeft(l) || isLeft(alone)) { process.stderr.write(`bench: ${isLeft(l) ? l.left : isLeft(alone) ? alone.left : ''}\n`); process.exitCode = 2; return; }
     let native = 0;
     for (const e of ENGINES) {
       if (only.length > 0 && !only.includes(e.name)) continue;
+      if (e.sbi === true && w.bios === undefined) continue;
       process.stderr.write(`bench: ${e.name} / ${w.name}...\n`);
       const t0 = process.hrtime.bigint();
-      const r = e.run(l.right);
+      const r = e.run(e.sbi === true ? alone.right : l.right);
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
       if (e.name === 'reference') native = secs;
       const mips = r.instret / secs / 1e6;

@@ -56,6 +56,34 @@ describe('popek run', () => {
     });
   }
 
+  it('CLI-VMM-1, HX-KERNEL-1: --vmm hext runs an S-mode kernel alone and prints its transcript; --stats reports VMM entries', () => {
+    // Falsified if the hext VM's output or exit status differ from the native firmware + kernel run
+    // recorded in the manifest, or --stats lacks the per-routine entries.
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'guests', 'manifest.json'), 'utf8')) as { guests: Array<{ name: string; stdout?: string }> };
+    const want = manifest.guests.find((g) => g.name === 'skernel-pv')!.stdout;
+    const r = popek(['run', '--vmm', 'hext', '--stats', 'guests/skernel/kernel-pv.elf']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(want);
+    expect(r.err).toMatch(/VMM entries \([\d.]+ per 1000 guest steps\)/);
+    expect(r.err).toMatch(/sbi\s+\d+/);
+  }, 60_000);
+
+  const badVmm: Array<[string, string[], RegExp]> = [
+    ['--bios with hext', ['run', '--vmm', 'hext', '--bios', 'guests/sbi/fw.elf', 'guests/skernel/kernel.elf'], /--bios cannot be used with --vmm hext/],
+    ['a kernel over the firmware region', ['run', '--vmm', 'hext', 'guests/hello.elf'], /overlaps the SBI firmware's region/],
+    ['an unknown VMM', ['run', '--vmm', 'kvm', 'guests/hello.elf'], /expected trap-emulate or hext/],
+    ['a guest with H', ['run', '--vmm', 'hext', '--isa', 'rv32imah_zicsr_zifencei_zicntr', 'guests/skernel/kernel.elf'], /does not virtualize the H extension/],
+  ];
+  for (const [name, args, msg] of badVmm) {
+    it(`CLI-VMM-2, CLI-EXIT-2: ${name} is a one-line error with status 2`, () => {
+      // Falsified by a run that starts anyway, a stack trace, or a message that does not name the problem.
+      const r = popek(args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+      expect(oneLine(r.err), r.err).toBe(true);
+    });
+  }
+
   it('CLI-HELP-1: --help works after install', () => {
     // Falsified if help is missing or exits non-zero.
     const r = popek(['--help']);

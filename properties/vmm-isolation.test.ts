@@ -16,10 +16,11 @@ import { observe } from '../src/machine/observe.js';
 import { createVmm, vmmRun, vmMachine, type VmmWork } from '../src/vmm/vmm.js';
 import type { Region } from '../src/vmm/allocator.js';
 import type { Machine } from '../src/machine/machine.js';
-import { chunkAt, chunkOffsets, CHUNK_SIZE, MemWriter, type MemStore } from '../src/memory/store.js';
+import { MemWriter, type MemStore } from '../src/memory/store.js';
 import { program, programMachine, showProgram, type Program } from './arbitraries/programs.js';
 import { adversary, adversaryMachine, firstDiff, showAdversary, walkShadow, type Adversary } from './arbitraries/adversary.js';
 import { runs } from './support/runs.js';
+import { changedIn } from './support/memdiff.js';
 
 const A_RAM = 0x20000;
 
@@ -52,18 +53,6 @@ const frozen = (w: VmmWork): MemStore => {
   if (!(w.host.mem instanceof MemWriter)) throw new Error('host memory is not a MemWriter');
   return w.host.mem.freeze();
 };
-
-/** The first host address in `r` whose byte differs between two snapshots, or null. */
-function changedIn(a: MemStore, b: MemStore, r: Region): number | null {
-  const offs = new Set<number>([...chunkOffsets(a), ...chunkOffsets(b)]);
-  for (const off of offs) {
-    if (off + CHUNK_SIZE <= r.base || off >= r.base + r.size) continue;
-    const x = chunkAt(a, off), y = chunkAt(b, off);
-    if (x === y) continue;
-    for (let k = 0; k < CHUNK_SIZE; k++) if (x[k] !== y[k]) return off + k;
-  }
-  return null;
-}
 
 /** Everything of VM `i` that B must not touch: its observation, devices, HTIF, and the VMM's record of it. */
 function stateOf(w: VmmWork, i: number): unknown {

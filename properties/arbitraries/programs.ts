@@ -52,18 +52,25 @@ const ptr = fc.integer({ min: 5, max: 9 });
 const r = fc.integer({ min: 1, max: 15 });
 const off = fc.integer({ min: -16, max: 64 }).map((x) => x * 4);
 
-/** Instructions biased towards the sensitive and the memory-touching ones. */
-const inst: Arbitrary<Inst> = fc.oneof(
-  { weight: 4, arbitrary: validInst.filter((i) => !('csr' in i) && i.op !== 'jal' && i.op !== 'jalr') },
-  { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('lw', 'lh', 'lbu', 'lb', 'lhu'), rd: r, rs1: ptr, imm: off }) as Arbitrary<Inst> },
-  { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('sw', 'sh', 'sb'), rs1: ptr, rs2: r, imm: off }) as Arbitrary<Inst> },
-  { weight: 4, arbitrary: fc.record({ op: fc.constantFrom('csrrw', 'csrrs', 'csrrc'), rd: r, rs1: fc.integer({ min: 0, max: 15 }), csr: fc.constantFrom(...CSRS) }) as Arbitrary<Inst> },
-  { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('csrrwi', 'csrrsi', 'csrrci'), rd: r, uimm: fc.integer({ min: 0, max: 31 }), csr: fc.constantFrom(...CSRS) }) as Arbitrary<Inst> },
-  { weight: 2, arbitrary: fc.constantFrom<Inst>({ op: 'mret' }, { op: 'sret' }, { op: 'ecall' }, { op: 'ebreak' }, { op: 'wfi' }, { op: 'sfence.vma', rs1: 0, rs2: 0 }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('amoadd.w', 'amoswap.w', 'lr.w', 'sc.w'), rd: r, rs1: ptr, rs2: r, aq: fc.constant(0), rl: fc.constant(0) }).map((i) => (i.op === 'lr.w' ? { ...i, rs2: 0 } : i)) as Arbitrary<Inst> },
-  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('beq', 'bne', 'blt', 'bgeu'), rs1: r, rs2: r, imm: fc.integer({ min: -8, max: 8 }).map((x) => x * 4) }) as Arbitrary<Inst> },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('jal' as const), rd: r, imm: fc.integer({ min: -8, max: 16 }).map((x) => x * 4) }) as Arbitrary<Inst> },
-);
+/**
+ * Instructions biased towards the sensitive and the memory-touching ones: CSR accesses to `csrs`,
+ * loads, stores and atomics through the pointer registers `ptrs`.
+ */
+export function guestInst(csrs: readonly number[], ptrs: Arbitrary<number>): Arbitrary<Inst> {
+  return fc.oneof(
+    { weight: 4, arbitrary: validInst.filter((i) => !('csr' in i) && i.op !== 'jal' && i.op !== 'jalr') },
+    { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('lw', 'lh', 'lbu', 'lb', 'lhu'), rd: r, rs1: ptrs, imm: off }) as Arbitrary<Inst> },
+    { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('sw', 'sh', 'sb'), rs1: ptrs, rs2: r, imm: off }) as Arbitrary<Inst> },
+    { weight: 4, arbitrary: fc.record({ op: fc.constantFrom('csrrw', 'csrrs', 'csrrc'), rd: r, rs1: fc.integer({ min: 0, max: 15 }), csr: fc.constantFrom(...csrs) }) as Arbitrary<Inst> },
+    { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('csrrwi', 'csrrsi', 'csrrci'), rd: r, uimm: fc.integer({ min: 0, max: 31 }), csr: fc.constantFrom(...csrs) }) as Arbitrary<Inst> },
+    { weight: 2, arbitrary: fc.constantFrom<Inst>({ op: 'mret' }, { op: 'sret' }, { op: 'ecall' }, { op: 'ebreak' }, { op: 'wfi' }, { op: 'sfence.vma', rs1: 0, rs2: 0 }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('amoadd.w', 'amoswap.w', 'lr.w', 'sc.w'), rd: r, rs1: ptrs, rs2: r, aq: fc.constant(0), rl: fc.constant(0) }).map((i) => (i.op === 'lr.w' ? { ...i, rs2: 0 } : i)) as Arbitrary<Inst> },
+    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('beq', 'bne', 'blt', 'bgeu'), rs1: r, rs2: r, imm: fc.integer({ min: -8, max: 8 }).map((x) => x * 4) }) as Arbitrary<Inst> },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('jal' as const), rd: r, imm: fc.integer({ min: -8, max: 16 }).map((x) => x * 4) }) as Arbitrary<Inst> },
+  );
+}
+
+const inst = guestInst(CSRS, ptr);
 
 const value = fc.oneof(
   fc.integer({ min: -0x80000000, max: 0x7fffffff }),

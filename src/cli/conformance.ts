@@ -11,6 +11,9 @@ import { loadProgram, machineOf, type Loaded } from '../machine/boot.js';
 import type { Machine } from '../machine/machine.js';
 import { createVmm, vmmRun } from '../vmm/vmm.js';
 import { createNested } from '../vmm/nested.js';
+import { createHext, hextRun } from '../vmm/hext.js';
+import { seeMachine } from '../vmm/see.js';
+import type { VmStats } from '../vmm/vm.js';
 import { run } from '../engines/reference.js';
 import { EXIT } from './exit-codes.js';
 import { formatErrors } from '../formats/errors.js';
@@ -43,14 +46,34 @@ export function readManifest(): GuestEntry[] | string {
 }
 
 export interface GuestResult { name: string; engine: Engine; ok: boolean; detail: string; steps: number; ms: number }
-/** The engines and VMMs a guest runs on: natively, in a VM, and in a VM inside a VM (PG-RECURSIVE-1). */
-export type Engine = 'reference' | 'trap-emulate' | 'nested';
-export const ENGINES: readonly Engine[] = ['reference', 'trap-emulate', 'nested'];
+/**
+ * The engines and VMMs a guest runs on: natively, in a VM, in a VM inside a VM (PG-RECURSIVE-1),
+ * and — for S-mode kernels booted by SBI firmware — in a VM of the hardware-assisted VMM, which
+ * serves SBI itself and runs the kernel alone (HX-KERNEL-1).
+ */
+export type Engine = 'reference' | 'trap-emulate' | 'nested' | 'hext';
+export const ENGINES: readonly Engine[] = ['reference', 'trap-emulate', 'nested', 'hext'];
+
+/** CONF-GUEST-1: the engines a manifest guest runs on (hext only for kernels with firmware). */
+export const enginesFor = (g: GuestEntry): Engine[] => ENGINES.filter((e) => e !== 'hext' || g.bios !== undefined);
 
 /** What a run ended with, engine-independently. */
 interface Outcome { halt: Machine['halt']; out: string; steps: number; extra: string }
 
+/** The share of a VM's guest steps that ran directly on the host hart. */
+const directShare = (vm: { stats: VmStats }): string =>
+  `, ${((100 * vm.stats.direct) / Math.max(1, vm.stats.direct + vm.stats.interpreted)).toFixed(2)}% direct`;
+
 function runOn(engine: Engine, l: Loaded, maxSteps: number): Outcome | string {
+  if (engine === 'hext') {
+    const m = seeMachine(l);
+    if (isLeft(m)) return m.left;
+    const w = createHext([{ name: 'guest', machine: m.right, see: true }]);
+    if (typeof w === 'string') return w;
+    const steps = hextRun(w, maxSteps);
+    const vm = w.vms[0]!;
+    return { halt: vm.core.halt, out: vm.core.out, steps, extra: directShare(vm) };
+  }
   const m = machineOf(l);
   if (isLeft(m)) return m.left;
   if (engine === 'reference') {
@@ -63,15 +86,16 @@ function runOn(engine: Engine, l: Loaded, maxSteps: number): Outcome | string {
   if (typeof w === 'string') return w;
   const steps = vmmRun(w, maxSteps);
   const vm = w.vms[0]!;
-  const total = vm.stats.direct + vm.stats.interpreted;
-  return { halt: vm.core.halt, out: vm.core.out, steps, extra: `, ${((100 * vm.stats.direct) / Math.max(1, total)).toFixed(2)}% direct` };
+  return { halt: vm.core.halt, out: vm.core.out, steps, extra: directShare(vm) };
 }
 
 /** CONF-GUEST-1: run one manifest guest on an engine and compare exit code and output with the manifest. */
 export function runGuest(g: GuestEntry, engine: Engine = 'reference'): GuestResult {
   const t0 = performance.now();
   const fail = (detail: string, steps = 0): GuestResult => ({ name: g.name, engine, ok: false, detail, steps, ms: performance.now() - t0 });
-  const l = loadProgram({ kernel: join(repoRoot(), g.elf), bios: g.bios === undefined ? undefined : join(repoRoot(), g.bios), configPath: g.config === undefined ? undefined : join(repoRoot(), g.config) });
+  // hext: the kernel alone; the VMM is its firmware.
+  const bios = g.bios === undefined || engine === 'hext' ? undefined : join(repoRoot(), g.bios);
+  const l = loadProgram({ kernel: join(repoRoot(), g.elf), bios, configPath: g.config === undefined ? undefined : join(repoRoot(), g.config) });
   if (isLeft(l)) return fail(l.left);
   const r = runOn(engine, l.right, g.maxSteps ?? 100_000_000);
   if (typeof r === 'string') return fail(r);
@@ -129,7 +153,7 @@ export async function conformanceCommand(argv: readonly string[]): Promise<numbe
   const bar = progress('conformance');
   const results: GuestResult[] = [];
   for (const g of guests) {
-    for (const e of ENGINES) {
+    for (const e of enginesFor(g)) {
       bar.update(`${g.name} (${e})`);
       results.push(runGuest(g, e));
       await new Promise((res) => setImmediate(res));
@@ -153,6 +177,7 @@ export async function conformanceCommand(argv: readonly string[]): Promise<numbe
 export const CONFORMANCE_HELP = `usage: popek conformance [--only NAME,...] [--runs N] [--no-vectors] [--no-properties]
 
 The conformance job (npm start): every guest of guests/manifest.json natively, in a VM of the
-trap-and-emulate VMM and in a VM inside a VM; the committed vectors; a sample of the property
+trap-and-emulate VMM and in a VM inside a VM, and each S-mode kernel with SBI firmware also in a
+VM of the hardware-assisted (hext) VMM, which serves SBI itself; the committed vectors; a sample of the property
 suites with N runs each (default 25). Ends with a summary table and "N passed, M failed";
 exit status 1 when anything fails.`;

@@ -25,10 +25,12 @@ options:
                      QEMU's -bios/-kernel do (a1 = device tree, a2 = OpenSBI fw_dynamic info)
   --input FILE       bytes for the UART receive queue (default: stdin when it is not a terminal)
   --vmm trap-emulate run the program in a virtual machine of the trap-and-emulate VMM
-  --vms A.elf,B.elf  run several programs, each in its own VM (implies --vmm trap-emulate);
+  --vmm hext         run an S-mode kernel in a virtual machine of the hardware-assisted VMM (H
+                     extension); the VMM serves SBI, so there is no --bios
+  --vms A.elf,B.elf  run several programs, each in its own VM (default --vmm trap-emulate);
                      each line of output is prefixed with [name]
-  --stats            with a VMM: print VMM entries by routine, shadow fills and flushes, and the
-                     share of guest steps executed directly, on stderr
+  --stats            with a VMM: print VMM entries by routine, entries per 1000 guest steps, and
+                     the share of guest steps executed directly, on stderr
 
 exit status: the guest's exit code (mod 256), 124 at the step limit, 125 on a reset request,
 2 for bad input (flags, ELF, config).`;
@@ -58,7 +60,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const a = p.args;
   if (bool(a, 'help')) { process.stdout.write(RUN_HELP + '\n'); return EXIT.OK; }
   const vmm = str(a, 'vmm') ?? (str(a, 'vms') !== undefined ? 'trap-emulate' : undefined);
-  if (vmm !== undefined && vmm !== 'trap-emulate') { process.stderr.write(`popek run: --vmm "${vmm}": expected trap-emulate\n`); return EXIT.BAD_INPUT; }
+  if (vmm !== undefined && vmm !== 'trap-emulate' && vmm !== 'hext') { process.stderr.write(`popek run: --vmm "${vmm}": expected trap-emulate or hext\n`); return EXIT.BAD_INPUT; }
   const elfs = str(a, 'vms') !== undefined ? str(a, 'vms')!.split(',').filter((x) => x !== '') : a.positional;
   if (str(a, 'vms') !== undefined ? a.positional.length !== 0 || elfs.length === 0 : elfs.length !== 1) {
     process.stderr.write('popek run: expected exactly one ELF file, or --vms with a comma-separated list (see popek run --help)\n');
@@ -68,7 +70,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (typeof input === 'string') { process.stderr.write(`popek run: ${input}\n`); return EXIT.BAD_INPUT; }
   if (vmm !== undefined) {
     if (bool(a, 'log-commits') || str(a, 'log') !== undefined) { process.stderr.write('popek run: --log-commits is not available with --vmm\n'); return EXIT.BAD_INPUT; }
-    return runVmm(elfs, { configPath: str(a, 'config'), isa: str(a, 'isa'), bios: str(a, 'bios'), input, maxSteps: num(a, 'max-steps') ?? Infinity, stats: bool(a, 'stats'), prefix: str(a, 'vms') !== undefined });
+    return runVmm(elfs, { backend: vmm, configPath: str(a, 'config'), isa: str(a, 'isa'), bios: str(a, 'bios'), input, maxSteps: num(a, 'max-steps') ?? Infinity, stats: bool(a, 'stats'), prefix: str(a, 'vms') !== undefined });
   }
   const b = boot({ kernel: a.positional[0]!, bios: str(a, 'bios'), configPath: str(a, 'config'), isa: str(a, 'isa'), input });
   if (isLeft(b)) { process.stderr.write(`popek run: ${b.left}\n`); return EXIT.BAD_INPUT; }

@@ -49,10 +49,11 @@ export function untilTimer(vm: Core): number {
 export function armHostTimer(host: Core, n: number): void {
   const base = host.config.devices.clint + 0x4000 + 8 * host.hart.id;
   let lo = 0xffffffff, hi = 0xffffffff;
-  if (Number.isFinite(n)) {
-    const t = host.timeLo + n * host.config.ticksPerInstruction;
+  const t = host.timeLo + n * host.config.ticksPerInstruction;
+  // A deadline past the end of 64-bit time (or none) leaves the timer at all ones: never.
+  if (Number.isFinite(t) && host.timeHi + Math.floor(t / 4294967296) <= 0xffffffff) {
     lo = t % 4294967296;
-    hi = (host.timeHi + Math.floor(t / 4294967296)) >>> 0;
+    hi = host.timeHi + Math.floor(t / 4294967296);
   }
   // As M-mode software would: high half to all ones first so no spurious interrupt, then low, then high.
   for (const [off, v] of [[4, 0xffffffff], [0, lo], [4, hi]] as const) {

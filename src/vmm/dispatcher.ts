@@ -2,14 +2,13 @@
  * The dispatcher (VMM-DISPATCH-*): entered whenever the host hart traps while running a guest. It
  * brings the guest's context back, picks the interpreter routine for the trap, and runs it. Every
  * routine performs the guest instruction's architectural effect with the reference semantics
- * (`stepHart` on the VM's own machine state) — one semantics, as on the bare machine — and then
+ * (`stepHart`, or the SEE's `seeStep`, on the VM's own machine state) — one semantics, as on the bare machine — and then
  * does the routine's own VMM bookkeeping (shadow fills and flushes, statistics).
  */
 import { match } from 'ts-pattern';
 import type { Core } from '../machine/core.js';
 import { inRam } from '../machine/access.js';
 import { regionOf } from '../devices/platform.js';
-import { stepHart } from '../machine/step.js';
 import { decode } from '../isa/decode.js';
 import { EXC, INTERRUPT_BIT } from '../hart/csr-bits.js';
 import { fillShadow, flushShadows, guestPage } from './shadow.js';
@@ -45,7 +44,7 @@ const PMP_CSR = (n: number): boolean => n >= 0x3a0 && n <= 0x3ef;
  * if the step stored to a traced page (a page the shadows were built from), they are dropped.
  */
 export function interpret(vm: VmWork): void {
-  stepHart(vm.core);
+  vm.step(vm.core);
   vm.stats.interpreted++;
   vm.recheck = true;
   if (vm.core.storeWatchHit) {

@@ -112,10 +112,10 @@ function needsInterpretation(vm: VmWork): boolean {
   return h.waiting || c.htif.settle > 0 || !directExecutable(c) || pendingInterrupt(h, mipOf(c)) >= 0;
 }
 
-const runnable = (vm: VmWork): boolean => vm.core.halt === null;
+const runnable = (vm: { core: Core }): boolean => vm.core.halt === null;
 
-/** VMM-SCHED-1: round robin over runnable VMs, one slice of guest steps each. */
-function schedule(w: VmmWork): boolean {
+/** VMM-SCHED-1: round robin over runnable VMs, one slice of guest steps each (both VMMs). */
+export function schedule(w: { vms: ReadonlyArray<{ core: Core }>; current: number; left: number; slice: number }): boolean {
   for (let k = 1; k <= w.vms.length; k++) {
     const i = (w.current + k) % w.vms.length;
     if (runnable(w.vms[i]!)) { w.current = i; w.left = w.slice; return true; }
@@ -164,7 +164,7 @@ export function vmmRun(w: VmmWork, maxSteps: number, stop?: (vm: VmWork) => bool
  * OBS-VM-1: VM `i` as a machine value in its own guest-physical terms — what equivalence and
  * isolation properties observe. The VM is unloaded between `vmmRun` calls.
  */
-export function vmMachine(w: VmmWork, i: number): Machine {
+export function vmMachine(w: { vms: ReadonlyArray<{ core: Core }> }, i: number): Machine {
   const c = w.vms[i]!.core;
   return {
     config: c.config, isa: c.isa, harts: c.harts.map(cloneHart),
