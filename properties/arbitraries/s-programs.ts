@@ -8,8 +8,8 @@
  *   0x8040_0000  code: `code` words; stvec points into it, so traps land in generated code
  *   0x8040_2000  data page (random words)
  *   0x8041_0000  Sv32 root table; 0x8041_1000 second-level table
- * Pointer registers x4..x9 hold "elsewhere" (the firmware region, a hole, the PLIC or the device
- * tree), the data page, the two tables, the UART and the CLINT's mtimecmp.
+ * Pointer registers x4..x9 hold "elsewhere" (the firmware region, a hole, the PLIC, the device
+ * tree, or addresses past the end of RAM), the data page, the two tables, the UART and the CLINT's mtimecmp.
  */
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
@@ -78,7 +78,9 @@ export const sProgram: Arbitrary<SProgram> = fc.record({
   sie: fc.oneof(fc.constant(0), fc.constant(0x222), fc.integer({ min: 0, max: 0x3ff })),
   paging: fc.boolean(),
   timer: fc.option(fc.integer({ min: 0, max: 120 }), { nil: null }),
-  elsewhere: fc.constantFrom(0x80000000, 0x40000000, 0x0c200000, 0x80600000, 0x80010000),
+  // The firmware's region, a hole, the PLIC, the device tree, RAM below the kernel, and past the
+  // end of RAM where, in the host, the G-stage tables and other VMs' RAM lie.
+  elsewhere: fc.constantFrom(0x80000000, 0x40000000, 0x0c200000, 0x80600000, 0x80010000, 0x80800000, 0x80c00000, 0x88000000),
   regs: fc.array(value, { minLength: 15, maxLength: 15 }),
   fid: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }) }),
   eid: fc.oneof(

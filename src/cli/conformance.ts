@@ -116,6 +116,7 @@ export function table(rows: string[][]): string {
 const PROPERTY_SAMPLE = [
   'properties/semantics.test.ts', 'properties/translation.test.ts', 'properties/pmp.test.ts',
   'properties/vmm-equivalence.test.ts', 'properties/vmm-recursive.test.ts', 'properties/vmm-isolation.test.ts',
+  'properties/vmm-hext.test.ts', 'properties/sbi.test.ts',
 ];
 
 /** Run a child process from the repository root; its output is summarised, not shown. */
