@@ -22,6 +22,7 @@ import { chunkAt, chunkOffsets, readByte, readLE, withBytes } from '../src/memor
 import { decodeCached } from '../src/machine/step.js';
 import { anyWord, nearValidWord, validWord } from './arbitraries/inst.js';
 import { runs } from './support/runs.js';
+import { fold, snap } from './support/snapshot.js';
 
 const BASE = 0x80000000;
 const E = (i: Inst): number => encode(i);
@@ -35,26 +36,6 @@ const MTIMECMP0 = CLINT + 0x4000;
 const cfg = (over: Partial<Config>): Config => ({ ...DEFAULT_CONFIG, ...over });
 const prog = (ws: readonly number[]): string => ws.map((w, k) => `${(BASE + 4 * k).toString(16)}: ${disassemble(decode(w), BASE + 4 * k)}`).join('\n');
 
-/** Everything observable in a machine, as plain data; memory as the hex of every non-zero chunk. */
-function snap(m: Machine): unknown {
-  const mem: Record<string, string> = {};
-  for (const off of chunkOffsets(m.mem)) {
-    const b = chunkAt(m.mem, off);
-    if (b.some((x) => x !== 0)) mem[off.toString(16)] = Buffer.from(b).toString('hex');
-  }
-  return {
-    config: m.config, isa: m.isa, time: m.time, out: m.out, halt: m.halt, htif: m.htif,
-    dev: JSON.parse(JSON.stringify(m.dev)) as unknown,
-    harts: m.harts.map((h) => ({ ...h, x: [...h.x], csr: { ...h.csr, pmpcfg: [...h.csr.pmpcfg], pmpaddr: [...h.csr.pmpaddr] } })),
-    mem,
-  };
-}
-
-const fold = (m: Machine, n: number): Machine => {
-  let c = m;
-  for (let k = 0; k < n; k++) c = step(c);
-  return c;
-};
 
 /** Register values biased towards RAM near the program (so stores land), devices and corners. */
 const regValue = fc.oneof(

@@ -17,35 +17,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { run, step, stepCore } from '../src/engines/reference.js';
+import { run, stepCore } from '../src/engines/reference.js';
 import { freeze, thaw } from '../src/machine/core.js';
-import type { Machine } from '../src/machine/machine.js';
-import { chunkAt, chunkOffsets } from '../src/memory/store.js';
 import { newTlb } from '../src/machine/tlb.js';
 import { firstDiff } from './arbitraries/adversary.js';
 import { hextMachine, programArb, programWords, showProgram, showWorld, worldArb } from './arbitraries/tlb-hext.js';
 import { runs } from './support/runs.js';
+import { fold, snap } from './support/snapshot.js';
 
-/** Everything observable in a machine, as plain data; memory as the hex of every non-zero chunk. */
-function snap(m: Machine): unknown {
-  const mem: Record<string, string> = {};
-  for (const off of chunkOffsets(m.mem)) {
-    const b = chunkAt(m.mem, off);
-    if (b.some((x) => x !== 0)) mem[off.toString(16)] = Buffer.from(b).toString('hex');
-  }
-  return {
-    config: m.config, isa: m.isa, time: m.time, out: m.out, halt: m.halt, htif: m.htif,
-    dev: JSON.parse(JSON.stringify(m.dev)) as unknown,
-    harts: m.harts.map((h) => ({ ...h, x: [...h.x], csr: { ...h.csr, pmpcfg: [...h.csr.pmpcfg], pmpaddr: [...h.csr.pmpaddr] } })),
-    mem,
-  };
-}
-
-const fold = (m: Machine, n: number): Machine => {
-  let c = m;
-  for (let k = 0; k < n; k++) c = step(c);
-  return c;
-};
 
 /** Machine steps per program: about three passes through it, with room for the trap handlers. */
 const stepsFor = (words: readonly number[]): number => 3 * words.length + 60;

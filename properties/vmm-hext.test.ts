@@ -23,6 +23,7 @@ import { sProgram, sProgramMachine, showSProgram, SBASE, SDATA, type SProgram } 
 import { changedOutside } from './support/memdiff.js';
 import { firstDiff } from './support/diff.js';
 import { runs } from './support/runs.js';
+import { runOnly } from './support/run-only.js';
 
 const STEPS = 40;
 const ROOT = join(import.meta.dirname, '..');
@@ -112,18 +113,6 @@ describe('HX-SHADOW: shadow paging versus hext', () => {
   });
 });
 
-/** Run only VM `i` for up to `n` of its guest steps (the others parked as halted meanwhile). */
-function runOnly(w: HextWork, i: number, n: number): number {
-  const saved = w.vms.map((v) => v.core.halt);
-  w.vms.forEach((v, j) => { if (j !== i && v.core.halt === null) v.core.halt = { reason: 'reset' }; });
-  w.current = i;
-  w.left = n;
-  try {
-    return hextRun(w, n);
-  } finally {
-    w.vms.forEach((v, j) => { if (j !== i) v.core.halt = saved[j] ?? null; });
-  }
-}
 
 describe('HX-ISO: isolation under hext', () => {
   it('HX-ISO-1: a VM observes the same as when run alone, whatever the other VM does, and another VM\'s steps write host memory only inside that VM\'s RAM', () => {
@@ -138,11 +127,11 @@ describe('HX-ISO: isolation under hext', () => {
       if (!(host instanceof MemWriter)) throw new Error('host memory is not a MemWriter');
       let aSteps = 0;
       rounds.forEach(([nA, nB], r) => {
-        const k = runOnly(w, 0, nA);
+        const k = runOnly(w, 0, nA, hextRun);
         native.step(k);
         aSteps += k;
         const before = host.freeze();
-        runOnly(w, 1, nB);
+        runOnly(w, 1, nB, hextRun);
         const at = changedOutside(before, host.freeze(), w.vms[1]!.ram);
         if (at !== null) throw new Error(`round ${r}: B changed host byte 0x${at.toString(16)} outside its RAM\nA:\n${showSProgram(pa)}\nB:\n${showSProgram(pb)}`);
         const d = firstDiff(observe(native.machine), observe(vmMachine(w, 0)));

@@ -20,6 +20,7 @@ import { MemWriter, type MemStore } from '../src/memory/store.js';
 import { program, programMachine, showProgram, type Program } from './arbitraries/programs.js';
 import { adversary, adversaryMachine, firstDiff, showAdversary, walkShadow, type Adversary } from './arbitraries/adversary.js';
 import { runs } from './support/runs.js';
+import { runOnly } from './support/run-only.js';
 import { changedIn } from './support/memdiff.js';
 
 const A_RAM = 0x20000;
@@ -36,18 +37,6 @@ const small = (p: Program): Machine => {
   return { ...m, config: { ...m.config, ramSize: A_RAM } };
 };
 
-/** Run only VM `i` for up to `n` of its guest steps; returns the steps taken. */
-function runOnly(w: VmmWork, i: number, n: number): number {
-  const saved = w.vms.map((v) => v.core.halt);
-  w.vms.forEach((v, j) => { if (j !== i && v.core.halt === null) v.core.halt = { reason: 'reset' }; });
-  w.current = i;
-  w.left = n;
-  try {
-    return vmmRun(w, n);
-  } finally {
-    w.vms.forEach((v, j) => { if (j !== i) v.core.halt = saved[j] ?? null; });
-  }
-}
 
 const frozen = (w: VmmWork): MemStore => {
   if (!(w.host.mem instanceof MemWriter)) throw new Error('host memory is not a MemWriter');
@@ -84,10 +73,10 @@ describe('ISO-INTEGRITY-1: B cannot change A', () => {
         const A = w.vms[0]!;
         let aSteps = 0;
         rounds.forEach(([nA, nB], r) => {
-          aSteps += runOnly(w, 0, nA);
+          aSteps += runOnly(w, 0, nA, vmmRun);
           const before = stateOf(w, 0);
           const mem0 = frozen(w);
-          runOnly(w, 1, nB);
+          runOnly(w, 1, nB, vmmRun);
           const d = firstDiff(before, stateOf(w, 0), '$A', ['before B ran', 'after']);
           const mem1 = frozen(w);
           const touched = changedIn(mem0, mem1, A.ram) ?? changedIn(mem0, mem1, A.shadow.pool);
@@ -129,11 +118,11 @@ describe('ISO-CONF-1: A cannot tell what B holds', () => {
         if (d !== null) throw new Error(`${what}: A distinguishes the worlds: ${d}\n--- B:\n${showGuest(b)}\nsecrets ${JSON.stringify(s1)} / ${JSON.stringify(s2)}\n--- A:\n${showProgram(pa)}`);
       };
       rounds.forEach(([nA, nB], r) => {
-        runOnly(w1, 0, nA);
-        runOnly(w2, 0, nA);
+        runOnly(w1, 0, nA, vmmRun);
+        runOnly(w2, 0, nA, vmmRun);
         same(`after A's slice ${r}`);
-        runOnly(w1, 1, nB);
-        runOnly(w2, 1, nB);
+        runOnly(w1, 1, nB, vmmRun);
+        runOnly(w2, 1, nB, vmmRun);
         same(`after B's slice ${r}`);
       });
     }), { numRuns: runs(30) });

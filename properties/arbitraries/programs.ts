@@ -78,15 +78,18 @@ const value = fc.oneof(
 );
 const flags = fc.integer({ min: 0, max: 0xff }).map((f) => f & ~1);
 
+/** Leaf flags for the code, data and table pages: mostly usable, sometimes anything (V by `valid`). */
+export const ptFlagsArb = fc.record({
+  code: fc.oneof(fc.constant(0xcf), fc.constant(0xdf), flags),
+  data: fc.oneof(fc.constant(0xc7), fc.constant(0xd7), flags),
+  tables: fc.oneof(fc.constant(0xc7), flags),
+  valid: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+});
+
 export const program: Arbitrary<Program> = fc.record({
   code: fc.array(inst, { minLength: 8, maxLength: 48 }).map((is) => is.map(encode)),
   data: fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 16 }),
-  ptFlags: fc.record({
-    code: fc.oneof(fc.constant(0xcf), fc.constant(0xdf), flags),
-    data: fc.oneof(fc.constant(0xc7), fc.constant(0xd7), flags),
-    tables: fc.oneof(fc.constant(0xc7), flags),
-    valid: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
-  }),
+  ptFlags: ptFlagsArb,
   priv: fc.constantFrom<0 | 1 | 3>(0, 1, 3),
   mstatus: fc.oneof(fc.constant(0), fc.constant(0x1888), fc.integer({ min: 0, max: 0x7fffff })),
   medeleg: fc.oneof(fc.constant(0), fc.constant(0xb1ff), fc.integer({ min: 0, max: 0xffff })),

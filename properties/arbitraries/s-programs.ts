@@ -24,7 +24,7 @@ import { freeze, thaw } from '../../src/machine/core.js';
 import { MIP_MTIP, MSTATUS } from '../../src/hart/csr-bits.js';
 import { seeMachine } from '../../src/vmm/see.js';
 import { EID, mmio } from '../../src/vmm/sbi.js';
-import { guestInst } from './programs.js';
+import { guestInst, ptFlagsArb } from './programs.js';
 
 export const SBASE = 0x80400000;
 export const SDATA = 0x80402000;
@@ -62,17 +62,11 @@ const value = fc.oneof(
   fc.integer({ min: -0x80000000, max: 0x7fffffff }),
   fc.constantFrom(0, 1, -1, 2, 0x20, 0x22, 0x100, 0x222, 0x40000, 0x80000, SBASE | 0, (SBASE + 0x100) | 0, SDATA | 0, 0x80000000 | 0),
 );
-const flags = fc.integer({ min: 0, max: 0xff }).map((f) => f & ~1);
 
 export const sProgram: Arbitrary<SProgram> = fc.record({
   code: fc.array(guestInst(S_CSRS, fc.integer({ min: 4, max: 9 })), { minLength: 8, maxLength: 48 }).map((is) => is.map(encode)),
   data: fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 16 }),
-  ptFlags: fc.record({
-    code: fc.oneof(fc.constant(0xcf), fc.constant(0xdf), flags),
-    data: fc.oneof(fc.constant(0xc7), fc.constant(0xd7), flags),
-    tables: fc.oneof(fc.constant(0xc7), flags),
-    valid: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
-  }),
+  ptFlags: ptFlagsArb,
   priv: fc.constantFrom<0 | 1>(0, 1),
   sstatus: fc.oneof(fc.constant(0), fc.constant(0x22), fc.integer({ min: 0, max: 0xfffff })),
   sie: fc.oneof(fc.constant(0), fc.constant(0x222), fc.integer({ min: 0, max: 0x3ff })),

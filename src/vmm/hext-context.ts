@@ -8,6 +8,7 @@
 import type { Core } from '../machine/core.js';
 import { mipOf } from '../machine/step.js';
 import { MIP_MTIP, MIP_SSIP, SSTATUS_MASK } from '../hart/csr-bits.js';
+import type { CsrFile } from '../hart/state.js';
 import { armHostTimer, hostInstret, retireDirect, untilTimer } from './context.js';
 import type { HextVm } from './hext.js';
 
@@ -17,6 +18,12 @@ const S_IRQS = 0x222;
 const HEDELEG_WRITABLE = 0xb1ff;
 const MISALIGNED_DATA = (1 << 4) | (1 << 6);
 const HSTATUS_VTW = 1 << 21;
+/** The vCPU's supervisor CSRs and where they live on the host while it runs (sstatus aside: a view). */
+type Scalar = { [K in keyof CsrFile]: CsrFile[K] extends number ? K : never }[keyof CsrFile];
+const SUPERVISOR: ReadonlyArray<readonly [Scalar, Scalar]> = [
+  ['vstvec', 'stvec'], ['vsscratch', 'sscratch'], ['vsepc', 'sepc'], ['vscause', 'scause'], ['vstval', 'stval'],
+  ['vsatp', 'satp'], ['scounteren', 'scounteren'], ['senvcfg', 'senvcfg'],
+];
 /** hcounteren: only TM; cycle and instret reads trap (the host's counters are not the vCPU's). */
 const HCOUNTEREN_TM = 2;
 
@@ -39,14 +46,7 @@ export function hextLoad(host: Core, vm: HextVm): void {
   c.mstatus = 0;
   c.mstatush = 0;
   c.vsstatus = v.mstatus & SSTATUS_MASK;
-  c.vstvec = v.stvec;
-  c.vsscratch = v.sscratch;
-  c.vsepc = v.sepc;
-  c.vscause = v.scause;
-  c.vstval = v.stval;
-  c.vsatp = v.satp;
-  c.scounteren = v.scounteren;
-  c.senvcfg = v.senvcfg;
+  for (const [host, vcpu] of SUPERVISOR) c[host] = v[vcpu];
   c.henvcfg = v.menvcfg;
   c.hedeleg = v.medeleg & HEDELEG_WRITABLE & (vm.core.config.misaligned === 'perform' ? ~MISALIGNED_DATA : ~0);
   c.medeleg = c.hedeleg;
@@ -79,14 +79,7 @@ export function hextUnload(host: Core, vm: HextVm, steps: number, pc: number, pr
   g.priv = priv === 1 ? 1 : 0;
   g.reservation = h.reservation >= vm.ram.base && h.reservation < vm.ram.base + vm.ram.size ? h.reservation - vm.delta : -1;
   v.mstatus = ((v.mstatus & ~SSTATUS_MASK) | (c.vsstatus & SSTATUS_MASK)) >>> 0;
-  v.stvec = c.vstvec;
-  v.sscratch = c.vsscratch;
-  v.sepc = c.vsepc;
-  v.scause = c.vscause;
-  v.stval = c.vstval;
-  v.satp = c.vsatp;
-  v.scounteren = c.scounteren;
-  v.senvcfg = c.senvcfg;
+  for (const [host, vcpu] of SUPERVISOR) v[vcpu] = c[host];
   const deleg = c.hideleg >>> 1;
   v.mie = ((v.mie & ~deleg) | ((c.mie >>> 1) & deleg)) >>> 0;
   v.mipSw = ((v.mipSw & ~MIP_SSIP) | ((c.hvip >>> 1) & MIP_SSIP)) >>> 0;
