@@ -89,7 +89,7 @@ describe('CFG-1: decodeConfig', () => {
   });
 
   it('CFG-1: unknown keys that happen to be Object.prototype member names are errors too', () => {
-    // KNOWN FAILURE (CFG-1), reported: src/machine/config.ts tests `k in DEFAULT_CONFIG`, which is
+    // Regression test (CFG-1), for a bug it found and that is fixed: src/machine/config.ts tests `k in DEFAULT_CONFIG`, which is
     // true for inherited names ("constructor", "toString", "__proto__", ...), so these keys are
     // silently ignored. Falsified if such a key is accepted.
     for (const text of ['{"constructor": 1}', '{"toString": "x"}', '{"__proto__": {"harts": 2}}', '{"hasOwnProperty": 0}']) {
@@ -99,7 +99,7 @@ describe('CFG-1: decodeConfig', () => {
   });
 
   it('CFG-1: unknown keys inside "devices" are errors naming the key', () => {
-    // KNOWN FAILURE (CFG-1), reported: `devices` is decoded with t.strict, which strips unknown
+    // Regression test (CFG-1), for a bug it found and that is fixed: `devices` is decoded with t.strict, which strips unknown
     // properties instead of rejecting them, and the unknown-key check looks at top-level keys
     // only, so {"devices": {"uart0": ...}} (a typo) is accepted and the UART stays at its default.
     for (const input of [{ devices: { uart0: 0x10001000 } }, { devices: { clint: 0x2000000, rtc: 0x101000 } }]) {
@@ -123,7 +123,7 @@ describe('CFG-1: decodeConfig', () => {
   });
 
   it('CFG-1: "devices" given as null or an array is a type error naming devices', () => {
-    // KNOWN FAILURE (CFG-1), reported: decodeConfig replaces a null `devices` by the defaults
+    // Regression test (CFG-1), for a bug it found and that is fixed: decodeConfig replaces a null `devices` by the defaults
     // (`devs ?? DEFAULT_CONFIG.devices`) and spreads an array into the defaults, so both wrong
     // types are accepted. Falsified if either is accepted.
     for (const input of [{ devices: null }, { devices: [] }, { devices: [1, 2, 3, 4] }]) expectError(decodeConfig(input), 'devices', input);
@@ -201,7 +201,7 @@ describe('CFG-ISA-1: ISA strings', () => {
   });
 
   it('CFG-ISA-1: the E and G bases (rv32e…, rv32g…) are errors naming E / G', () => {
-    // KNOWN FAILURE (CFG-ISA-1), reported: src/machine/isa-string.ts rejects a base other than I with
+    // Regression test (CFG-ISA-1), for a bug it found and that is fixed: src/machine/isa-string.ts rejects a base other than I with
     // "the base must be I (e.g. rv32i...)", which does not name the extension (E, or G = IMAFD +
     // Zicsr + Zifencei), although its LETTERS table has names for both. The spec says "any other
     // extension is an error naming it". Falsified if the message does not name E / G.

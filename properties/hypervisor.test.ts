@@ -590,8 +590,8 @@ describe('supervisor and hypervisor instructions with V (HV-VIRTUAL, HV-HFENCE, 
     }), { numRuns: runs(200) });
   });
 
-  it('KNOWN FAILURE (HV-HLV): HLVX needs execute permission from PMP and PMA, not only read', () => {
-    // Falsified (the failure is the finding) when HLVX.WU/HLVX.HU reads memory whose supervisor
+  it('HV-HLV: HLVX needs execute permission from PMP and PMA, not only read', () => {
+    // Falsified when HLVX.WU/HLVX.HU reads memory whose supervisor
     // physical memory attributes do not grant execute: a PMP region with R but not X, or a device
     // region (PMA-EXEC: only RAM is executable). The manual ("Hypervisor Virtual-Machine Load and
     // Store Instructions"): "For the supervisor physical address that results from address
@@ -676,8 +676,8 @@ describe('MPRV with MPV (HV-MPRV)', () => {
     }), { numRuns: runs(150) });
   });
 
-  it('KNOWN FAILURE (HV-TRAP-GVA): an access fault or misaligned fault of an M-mode access with MPRV = 1, MPV = 1 sets mstatush.GVA', () => {
-    // Falsified (the failure is the finding) when such a trap writes the guest virtual address to
+  it('HV-TRAP-GVA: an access fault or misaligned fault of an M-mode access with MPRV = 1, MPV = 1 sets mstatush.GVA', () => {
+    // Falsified when such a trap writes the guest virtual address to
     // mtval but leaves GVA = 0. The manual ("Machine Status (mstatus and mstatush) Registers"): "For
     // any trap (breakpoint, address misaligned, access fault, page fault, or guest-page fault) that
     // writes a guest virtual address to mtval, GVA is set to 1"; with MPRV = 1 and MPV = 1 the

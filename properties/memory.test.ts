@@ -385,7 +385,7 @@ describe('MEM-ACCESS-1: misaligned accesses across a page boundary', () => {
   });
 
   it('MEM-ACCESS-1: an access crossing from RAM\'s last page into a hole faults without writing; tval = the first byte past RAM', () => {
-    // KNOWN FAILURE (MEM-ACCESS-1 tval), reported: src/machine/step.ts load/store turn a
+    // Regression test (MEM-ACCESS-1 tval), for a bug it found and that is fixed: src/machine/step.ts load/store turn a
     // physRead/physWrite refusal into accessFault(acc, o.addr), so tval is the access's start
     // (0x87fffffe) rather than the address of the piece that faulted (0x88000000), which the spec
     // rule and Vol. II §3.1.16 ("mtval will contain the virtual address of the portion of the access

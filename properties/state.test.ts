@@ -335,7 +335,7 @@ describe('STEP-DET: results depend only on the input machine', () => {
   });
 
   it('STEP-DET: two machines that share PMP CSR arrays but differ in pmpGranularity step independently of evaluation order', () => {
-    // KNOWN FAILURE (STEP-DET), reported: src/machine/access.ts memoises compiled PMP tables in a
+    // Regression test (STEP-DET), for a bug it found and that is fixed: src/machine/access.ts memoises compiled PMP tables in a
     // module-global WeakMap keyed by the pmpcfg array (checking only pmpaddr identity besides), but
     // the table also depends on config.pmpEntries and config.pmpGranularity, so the first machine
     // evaluated decides the answer for every machine sharing those arrays.

@@ -357,7 +357,7 @@ describe('VMM-DISPATCH-2 and the interpreter routines', () => {
     // store at 0x4000_0000 (a hole) and a fetch there (the spec's routine is TE-PAGE: "page faults
     // → TE-PAGE (TE-MMIO when the access reached a device)"; TE-MMIO is "a load or store that
     // reached a device of the VM").
-    // KNOWN FAILURE (VMM-DISPATCH-1, TE-MMIO): the dispatcher's TE-PAGE arm counts every access whose
+    // Regression test (VMM-DISPATCH-1, TE-MMIO), for a bug it found and that is fixed: the dispatcher's TE-PAGE arm counts every access whose
     // guest-physical target is not RAM as TE-MMIO (`!inRam(v, target, 1)`), holes and fetches
     // included. Input: the program below; expected TE-MMIO = 0 (TE-PAGE for all four hole
     // accesses); actual: each counted as TE-MMIO. Statistics only: equivalence holds.
@@ -629,7 +629,7 @@ describe('VMM-SHADOW: shadow page tables', () => {
   });
 
   it('VMM-SHADOW-2: traced pages survive the shadow pool running out in the middle of a fill', () => {
-    // KNOWN FAILURE (VMM-SHADOW-2): `fillShadow` records the page-table pages of its walk in
+    // Regression test (VMM-SHADOW-2), for a bug it found and that is fixed: `fillShadow` records the page-table pages of its walk in
     // `traced`, then calls `shadowRoot`, which flushes when the pool is exhausted (clearing `traced`)
     // and allocates a fresh root; the leaf is then written with its PTE pages untraced, so a later
     // guest store to them does not flush it. Input (below, k = the iteration count that fills the
