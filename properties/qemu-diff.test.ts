@@ -213,12 +213,13 @@ describe.skipIf(!HAVE_QEMU)('popek against QEMU', () => {
     expect(r!.prog.body.length).toBeLessThanOrEqual(programs[i]!.body.length);
   }, 120_000);
 
-  it('QDIFF-2: `node dist/bench/qemu-diff.js` prints its seed and a closing pass/fail line', () => {
-    // Falsified by a runner that does not print the replay seed or the summary line.
+  it('QDIFF-2, QDIFF-H-2: `node dist/bench/qemu-diff.js` runs both suites, prints its seed and a closing pass/fail line', () => {
+    // Falsified by a runner that does not print the replay seed, skips the H suite, or omits the summary line.
     const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'qemu-diff.js')], {
-      encoding: 'utf8', timeout: 120_000, env: { ...process.env, POPEK_SEED: '5', POPEK_RUNS: '20', POPEK_SHRINK: '5' },
+      encoding: 'utf8', timeout: 120_000, env: { ...process.env, POPEK_SEED: '5', POPEK_RUNS: '20', POPEK_SHRINK: '5', POPEK_QEMU_SUITE: 'all' },
     });
-    expect(r.stdout).toMatch(/seed 5, 20 programs/);
+    expect(r.stdout).toMatch(/seed 5, 20 base \+ 20 h programs/);
+    expect(r.stdout).toMatch(/suite h: \d+ programs run on both/);
     expect(r.stdout).toMatch(/qemu-diff: \d+ passed, \d+ failed/);
   }, 130_000);
 });

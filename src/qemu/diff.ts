@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { run } from '../engines/reference.js';
 import { programArb } from './gen.js';
 import type { Machine } from '../machine/machine.js';
-import { buildBatch, CELL_SIZE, HVEC, SSTUB, type BatchImage, type TestProgram } from './program.js';
+import { buildBatch, CELL_SIZE, dumpCsrs, HVEC, SSTUB, type BatchImage, type TestProgram } from './program.js';
 import { compareStates, parseDump, type FieldDiff, type FinalState } from './dump.js';
 import { popekMachine, runPopek, runQemu, type QemuResult } from './runners.js';
 import { classify, classifyUnfinished } from './classify.js';
@@ -27,7 +27,7 @@ export function prescreen(programs: readonly TestProgram[], slots?: readonly num
   const img = buildBatch(programs, slots, { haltOnTrap: true });
   // The trampoline (2 instructions) and the harness entry (8) park mtimecmp; then each program
   // starts from its prologue.
-  const base = run(popekMachine(img.elf), { maxSteps: 10 }).machine;
+  const base = run(popekMachine(img.elf, img.flavour), { maxSteps: 10 }).machine;
   return img.placements.map((p) => {
     const h = base.harts[0]!;
     const m: Machine = { ...base, harts: [{ ...h, pc: p.prologue }] };
@@ -69,14 +69,16 @@ const MAX_RESUMES = 8;
  */
 export async function runBatch(programs: readonly TestProgram[], slots?: readonly number[], opts: { icount?: boolean } = {}): Promise<BatchOutcome> {
   const img = buildBatch(programs, slots);
+  const fl = img.flavour;
+  const dump = dumpCsrs(fl);
   const slotOf = (k: number): number => slots?.[k] ?? k;
   // QEMU runs in its own process while popek runs here: the two overlap on two cores.
-  const q = runQemu(img.elf, qemuTimeout(programs.length), opts.icount === true);
+  const q = runQemu(img.elf, qemuTimeout(programs.length), opts.icount === true, undefined, fl);
   const t0 = Date.now();
-  const p = runPopek(img.elf, STEPS_PER_PROGRAM * (programs.length + 1));
+  const p = runPopek(img.elf, STEPS_PER_PROGRAM * (programs.length + 1), fl);
   const popekMs = Date.now() - t0;
   let qemuRun = await q;
-  const P = byIndex(parseDump(p.out, img.expected)), Q = byIndex(parseDump(qemuRun.out, img.expected));
+  const P = byIndex(parseDump(p.out, img.expected, dump)), Q = byIndex(parseDump(qemuRun.out, img.expected, dump));
   let first = 0;
   for (let resume = 0; resume < MAX_RESUMES; resume++) {
     while (first < programs.length && Q.has(first)) first++;
@@ -84,8 +86,8 @@ export async function runBatch(programs: readonly TestProgram[], slots?: readonl
     // Programs first+1.. again, in their own slots (the record indices are relative to the rerun).
     const rest = Array.from({ length: programs.length - first - 1 }, (_, n) => first + 1 + n);
     const again = buildBatch(rest.map((k) => programs[k]!), rest.map(slotOf));
-    const r = await runQemu(again.elf, qemuTimeout(rest.length), opts.icount === true);
-    for (const st of parseDump(r.out, again.expected)) if (!Q.has(rest[st.index]!)) Q.set(rest[st.index]!, { ...st, index: rest[st.index]! });
+    const r = await runQemu(again.elf, qemuTimeout(rest.length), opts.icount === true, undefined, fl);
+    for (const st of parseDump(r.out, again.expected, dump)) if (!Q.has(rest[st.index]!)) Q.set(rest[st.index]!, { ...st, index: rest[st.index]! });
     qemuRun = { ...r, out: qemuRun.out + r.out, ms: qemuRun.ms + r.ms, timedOut: qemuRun.timedOut || r.timedOut };
     if (!Q.has(first + 1)) break;
     first += 1;
@@ -96,8 +98,8 @@ export async function runBatch(programs: readonly TestProgram[], slots?: readonl
     const ps = P.get(k);
     if (Q.has(k) || ps === undefined || classifyUnfinished({ prog: programs[k]!, img, k, popek: ps }) !== null) continue;
     const one = buildBatch([programs[k]!], [slotOf(k)]);
-    const r = await runQemu(one.elf, 60_000, opts.icount === true, 20_000);
-    const st = parseDump(r.out, one.expected)[0];
+    const r = await runQemu(one.elf, 60_000, opts.icount === true, 20_000, fl);
+    const st = parseDump(r.out, one.expected, dump)[0];
     if (st !== undefined) Q.set(k, { ...st, index: k });
   }
   const popek: FinalState[] = [], qemu: FinalState[] = [];
@@ -142,10 +144,11 @@ export interface ShrinkResult { prog: TestProgram; verdict: Verdict; out: BatchO
  */
 export async function shrink(
   seed: number, sampleIndex: number, slot: number, budget: number, bad: (v: Verdict) => boolean = isFailure,
+  arb: fc.Arbitrary<TestProgram> = programArb,
 ): Promise<ShrinkResult | null> {
   let evaluations = 0;
   let last: ShrinkResult | null = null;
-  const prop = fc.asyncProperty(programArb, async (p) => {
+  const prop = fc.asyncProperty(arb, async (p) => {
     if (evaluations >= budget) return true;
     evaluations++;
     const j = await judgeOne(p, slot);

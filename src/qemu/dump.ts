@@ -21,17 +21,17 @@ const RECORD = /@([0-9a-f]{8})((?: [0-9a-f]{2}=[0-9a-f]{8})*) \|((?: [0-9a-f]{8}
  * QDIFF-DUMP-1: every complete record in a UART transcript, in order. `expected[index]` holds the
  * values of x1..x31 and DUMP_CSRS that the guest left out because they did not change.
  */
-export function parseDump(out: string, expected: readonly (readonly number[])[]): FinalState[] {
+export function parseDump(out: string, expected: readonly (readonly number[])[], dump: ReadonlyArray<readonly [string, number]> = DUMP_CSRS): FinalState[] {
   const res: FinalState[] = [];
   for (const m of out.matchAll(RECORD)) {
     const index = parseInt(m[1]!, 16);
-    const vals = [...(expected[index] ?? new Array<number>(31 + DUMP_CSRS.length).fill(0))];
+    const vals = [...(expected[index] ?? new Array<number>(31 + dump.length).fill(0))];
     for (const it of m[2]!.trim().split(' ').filter((x) => x !== '')) {
       const [id, v] = it.split('=');
       vals[parseInt(id!, 16)] = parseInt(v!, 16) >>> 0;
     }
     const csrs: Record<string, number> = {};
-    DUMP_CSRS.forEach(([name], k) => { csrs[name] = vals[31 + k]! >>> 0; });
+    dump.forEach(([name], k) => { csrs[name] = vals[31 + k]! >>> 0; });
     const mem: Array<[number, number]> = [];
     for (const it of m[3]!.trim().split(' ').filter((x) => x !== '')) {
       const [a, v] = it.split(':');
@@ -48,11 +48,11 @@ export interface FieldDiff { field: string; popek: number | null; qemu: number |
 const hex = (v: number | null): string => (v === null ? '(unchanged)' : '0x' + (v >>> 0).toString(16).padStart(8, '0'));
 export const showDiff = (d: FieldDiff): string => `${d.field}: popek ${hex(d.popek)}, qemu ${hex(d.qemu)}`;
 
-/** QDIFF-CMP-1: the fields in which two final states differ (registers, CSRs, then memory words). */
+/** QDIFF-CMP-1: the fields in which two final states differ (registers, CSRs in dump order, then memory words). */
 export function compareStates(p: FinalState, q: FinalState): FieldDiff[] {
   const d: FieldDiff[] = [];
   for (let r = 0; r < 31; r++) if (p.x[r] !== q.x[r]) d.push({ field: `x${r + 1}`, popek: p.x[r]!, qemu: q.x[r]! });
-  for (const [name] of DUMP_CSRS) if (p.csrs[name] !== q.csrs[name]) d.push({ field: name, popek: p.csrs[name]!, qemu: q.csrs[name]! });
+  for (const name of Object.keys(p.csrs)) if (p.csrs[name] !== q.csrs[name]) d.push({ field: name, popek: p.csrs[name]!, qemu: q.csrs[name]! });
   const pm = new Map(p.mem), qm = new Map(q.mem);
   const addrs = [...new Set([...pm.keys(), ...qm.keys()])].sort((a, b) => a - b);
   for (const a of addrs) {

@@ -32,32 +32,32 @@ export const word: Arbitrary<number> = fc.oneof(
 );
 
 /** Registers that start as data pointers (x8..x15) and code pointers (x16, x17). */
-const PTR_REGS = [8, 9, 10, 11, 12, 13, 14, 15];
-const CODE_REGS = [16, 17];
-const anyReg = fc.integer({ min: 0, max: 31 });
-const rdReg = fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 31 }) }, { weight: 1, arbitrary: fc.constant(0) });
-const baseReg = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...PTR_REGS) }, { weight: 1, arbitrary: anyReg });
+export const PTR_REGS = [8, 9, 10, 11, 12, 13, 14, 15];
+export const CODE_REGS = [16, 17];
+export const anyReg = fc.integer({ min: 0, max: 31 });
+export const rdReg = fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 31 }) }, { weight: 1, arbitrary: fc.constant(0) });
+export const baseReg = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...PTR_REGS) }, { weight: 1, arbitrary: anyReg });
 
-type View = 'pa' | 'v4k' | 'alias' | 'mega' | 'odd';
-const offset = fc.oneof(
+export type View = 'pa' | 'v4k' | 'alias' | 'mega' | 'odd';
+export const offset = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: DATA_SIZE / 4 - 1 }).map((w) => 4 * w) },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: DATA_SIZE - 1 }) },
   { weight: 1, arbitrary: fc.integer({ min: -64, max: DATA_SIZE + 64 }) },
 );
-const dataValue = (views: readonly View[]): Arbitrary<Value> =>
+export const dataValue = (views: readonly View[]): Arbitrary<Value> =>
   fc.record({ k: fc.constant('data' as const), view: fc.constantFrom(...views), off: offset });
-const codeValue: Arbitrary<Value> = fc.record({
+export const codeValue: Arbitrary<Value> = fc.record({
   k: fc.constant('code' as const), item: fc.integer({ min: 0, max: 40 }),
   off: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(2, 4, -4) }),
 });
-const numValue = (w: Arbitrary<number> = word): Arbitrary<Value> => w.map((v) => ({ k: 'v' as const, v }));
+export const numValue = (w: Arbitrary<number> = word): Arbitrary<Value> => w.map((v) => ({ k: 'v' as const, v }));
 
-const imm12 = fc.oneof(
+export const imm12 = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: -2048, max: 2047 }) },
   { weight: 2, arbitrary: fc.integer({ min: -16, max: 16 }) },
   { weight: 1, arbitrary: fc.constantFrom(-2048, 2047, 0, -1) },
 );
-const memImm = fc.oneof(
+export const memImm = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: -8, max: 8 }).map((w) => 4 * w) },
   { weight: 2, arbitrary: fc.integer({ min: -16, max: 16 }) },
   { weight: 1, arbitrary: imm12 },
@@ -70,22 +70,22 @@ const STORE_OPS: StoreOp[] = ['sb', 'sh', 'sw'];
 const AMO_OPS: AmoOp[] = ['amoswap.w', 'amoadd.w', 'amoxor.w', 'amoand.w', 'amoor.w', 'amomin.w', 'amomax.w', 'amominu.w', 'amomaxu.w'];
 const BRANCH_OPS: BranchOp[] = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
 
-const inst = (a: Arbitrary<Inst>): Arbitrary<Item> => a.map((i) => ({ k: 'i' as const, inst: i }));
+export const inst = (a: Arbitrary<Inst>): Arbitrary<Item> => a.map((i) => ({ k: 'i' as const, inst: i }));
 
-const alu: Arbitrary<Item> = fc.oneof(
+export const alu: Arbitrary<Item> = fc.oneof(
   inst(fc.record({ op: fc.constantFrom(...REG_OPS), rd: rdReg, rs1: anyReg, rs2: anyReg })),
   inst(fc.record({ op: fc.constantFrom('addi' as const, 'slti' as const, 'sltiu' as const, 'xori' as const, 'ori' as const, 'andi' as const), rd: rdReg, rs1: anyReg, imm: imm12 })),
   inst(fc.record({ op: fc.constantFrom('slli' as const, 'srli' as const, 'srai' as const), rd: rdReg, rs1: anyReg, shamt: fc.integer({ min: 0, max: 31 }) })),
   inst(fc.record({ op: fc.constantFrom('lui' as const, 'auipc' as const), rd: rdReg, imm: fc.integer({ min: -0x80000, max: 0x7ffff }).map((x) => x << 12) })),
 );
 
-const mem: Arbitrary<Item> = fc.oneof(
+export const mem: Arbitrary<Item> = fc.oneof(
   inst(fc.record({ op: fc.constantFrom(...LOAD_OPS), rd: rdReg, rs1: baseReg, imm: memImm })),
   inst(fc.record({ op: fc.constantFrom(...STORE_OPS), rs1: baseReg, rs2: anyReg, imm: memImm })),
 );
 
-const ord = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1 }) });
-const atomic: Arbitrary<Item> = fc.oneof(
+export const ord = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1 }) });
+export const atomic: Arbitrary<Item> = fc.oneof(
   inst(fc.record({ op: fc.constant('lr.w' as const), rd: rdReg, rs1: baseReg, aq: ord, rl: ord })),
   inst(fc.record({ op: fc.constant('sc.w' as const), rd: rdReg, rs1: baseReg, rs2: anyReg, aq: ord, rl: ord })),
   inst(fc.record({ op: fc.constantFrom(...AMO_OPS), rd: rdReg, rs1: baseReg, rs2: anyReg, aq: ord, rl: ord })),
@@ -102,14 +102,14 @@ const system: Arbitrary<Item> = fc.oneof(
 );
 
 /** Words that are not instructions of the hart: random words, all-zero/all-one, 16-bit patterns. */
-const illegal: Arbitrary<Item> = inst(fc.oneof(
+export const illegal: Arbitrary<Item> = inst(fc.oneof(
   fc.constantFrom(0, 0xffffffff, 0x0000_0001, 0x0000_4501, 0xc0001073 /* csrrw x0, cycle, x0 */),
   fc.integer({ min: 0, max: 0xffffffff }),
 ).map((w) => ({ op: 'illegal' as const, word: u32(w) })));
 
-const skip = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 }) });
-const odd = fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
-const control: Arbitrary<Item> = fc.oneof(
+export const skip = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 }) });
+export const odd = fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+export const control: Arbitrary<Item> = fc.oneof(
   fc.record({ k: fc.constant('br' as const), op: fc.constantFrom(...BRANCH_OPS), rs1: anyReg, rs2: anyReg, skip, odd }),
   fc.record({ k: fc.constant('jal' as const), rd: rdReg, skip, odd }),
   inst(fc.record({
@@ -123,7 +123,7 @@ const control: Arbitrary<Item> = fc.oneof(
 // CSRs
 
 /** How generated instructions may write a CSR (QDIFF-GEN-2). */
-interface CsrPolicy {
+export interface CsrPolicy {
   num: number;
   /** Values csrrw may write (via a controlled lui/addi group). Absent: any register value. */
   value?: Arbitrary<Value>;
@@ -140,23 +140,23 @@ interface CsrPolicy {
   readOnly?: boolean;
 }
 
-const subsetOf = (m: number): Arbitrary<number> => fc.oneof(
+export const subsetOf = (m: number): Arbitrary<number> => fc.oneof(
   fc.integer({ min: 0, max: 0xffffffff }).map((x) => u32(x & m)),
   fc.constantFrom(0, m),
 );
 /** MPP values other than the reserved 2. */
-const mstatusValue: Arbitrary<number> = fc.record({
+export const mstatusValue: Arbitrary<number> = fc.record({
   bits: subsetOf(0x007e_01aa), // SIE MIE SPIE MPIE SPP MPRV SUM MXR TVM TW TSR
   mpp: fc.constantFrom(0, 1, 3),
 }).map(({ bits, mpp }) => u32(bits | (mpp << 11)));
-const mstatusMask: Arbitrary<number> = fc.record({ bits: subsetOf(0x007e_01aa), mpp: fc.boolean() })
+export const mstatusMask: Arbitrary<number> = fc.record({ bits: subsetOf(0x007e_01aa), mpp: fc.boolean() })
   .map(({ bits, mpp }) => u32(bits | (mpp ? 0x1800 : 0)));
 /** mtvec/stvec: base within the 32 vector slots, MODE 0 or 1 (QEMU ignores a write of MODE >= 2,
  * popek writes BASE and keeps MODE: both allowed, QDEV-18). */
 const tvecValue = (base: number): Arbitrary<Value> =>
   fc.record({ k: fc.integer({ min: 0, max: 7 }), m: fc.integer({ min: 0, max: 1 }) }).map(({ k, m }) => ({ k: 'v' as const, v: u32(base + 4 * k + m) }));
-const tvecBits = fc.integer({ min: 0, max: 31 }).map((x) => x & ~2);
-const aligned = (a: Arbitrary<Value>): Arbitrary<Value> => a.map((v) => (v.k === 'v' ? { k: 'v' as const, v: u32(v.v & ~3) } : v.k === 'code' ? { ...v, off: v.off & ~3 } : v));
+export const tvecBits = fc.integer({ min: 0, max: 31 }).map((x) => x & ~2);
+export const aligned = (a: Arbitrary<Value>): Arbitrary<Value> => a.map((v) => (v.k === 'v' ? { k: 'v' as const, v: u32(v.v & ~3) } : v.k === 'code' ? { ...v, off: v.off & ~3 } : v));
 
 const POLICIES: CsrPolicy[] = [
   { num: 0x340 }, { num: 0x140 }, { num: 0x342 }, { num: 0x343 }, { num: 0x142 }, { num: 0x143 },
@@ -202,7 +202,7 @@ export function excludedCsr(n: number): boolean {
 const unknownCsr: Arbitrary<number> = fc.integer({ min: 0, max: 0xfff }).filter((n) => !excludedCsr(n) && !POLICIES.some((p) => p.num === n) && n !== 0x180);
 
 /** A CSR instruction (or controlled group) for policy `p`. */
-function csrItem(p: CsrPolicy): Arbitrary<Item> {
+export function csrItem(p: CsrPolicy): Arbitrary<Item> {
   const rd = rdReg;
   const choices: Array<Arbitrary<Item>> = [
     // Plain read.
@@ -223,7 +223,7 @@ function csrItem(p: CsrPolicy): Arbitrary<Item> {
   if (p.uimm !== null) {
     const u = p.uimm ?? fc.integer({ min: 0, max: 31 });
     const immOps = p.value === undefined || p.uimm !== undefined
-      ? fc.constantFrom('csrrsi' as const, 'csrrci' as const, ...(p.num === 0x305 || p.num === 0x105 ? [] : ['csrrwi' as const]))
+      ? fc.constantFrom('csrrsi' as const, 'csrrci' as const, ...([0x305, 0x105, 0x205].includes(p.num) ? [] : ['csrrwi' as const]))
       : fc.constantFrom('csrrsi' as const, 'csrrci' as const);
     choices.push(inst(fc.record({ op: immOps, rd, uimm: u, csr: fc.constant(p.num) })));
   } else {
@@ -251,7 +251,7 @@ export const itemArb = (paging: boolean): Arbitrary<Item> => fc.oneof(
 // ---------------------------------------------------------------------------------------------
 // Initial state
 
-const leafBits = (must: number): Arbitrary<number> => fc.oneof(
+export const leafBits = (must: number): Arbitrary<number> => fc.oneof(
   { weight: 3, arbitrary: fc.constant(must | PTE.V | PTE.A | PTE.D) },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 0xff }).map((b) => b | must | PTE.V) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xff }) },

@@ -18,7 +18,9 @@ const value = (v: Value): string => {
     case 'v': return hex(v.v);
     case 'data': return `data+${v.off} (${v.view})`;
     case 'code': return `&item[${v.item}]${v.off !== 0 ? (v.off > 0 ? '+' : '') + v.off : ''}`;
-    default: return `satp(asid ${v.asid})`;
+    case 'satp': return `satp(asid ${v.asid})`;
+    case 'vsatp': return `vsatp(asid ${v.asid})`;
+    default: return `hgatp(vmid ${v.vmid})`;
   }
 };
 
@@ -43,6 +45,16 @@ export function describeProgram(p: TestProgram): string[] {
     out.push(`paging: Sv32 asid ${g.asid}, code ${hex(g.code)}, data4k ${hex(g.data4k)}, alias ${hex(g.alias)}, mega ${hex(g.mega)}, odd PTE ${hex(g.odd)}`);
   }
   out.push(`pmp: ${typeof p.pmp === 'string' ? p.pmp : p.pmp.map((e) => `cfg ${hex(e.cfg)} addr ${hex(e.addr)}`).join('; ')}`);
+  const h = p.h;
+  if (h !== undefined) {
+    const mode = p.priv === 3 ? 'M' : h.v === 1 ? (p.priv === 1 ? 'VS' : 'VU') : p.priv === 1 ? 'HS' : 'U';
+    out.push(`H: mode ${mode}${h.v === 1 ? ` (entered by ${h.entry.toUpperCase()})` : ''}, vsepc ${value(h.vsepc)}${h.pmpDeny ? `, PMP entry 0 perm ${h.pmpDeny.perm} over ${h.pmpDeny.region}` : ''}`);
+    const hc = h.csrs.filter(([, v]) => v !== 0);
+    if (hc.length > 0) out.push('H csrs: ' + hc.map(([n, v]) => `${csrOperand(n)}=${hex(v)}`).join(' '));
+    const bits = (o: object): string => Object.entries(o).map(([k, v]) => `${k} ${typeof v === 'number' ? hex(v) : String(v)}`).join(', ');
+    out.push(h.g !== null ? `G-stage: Sv32x4, ${bits(h.g)}` : 'G-stage: Bare');
+    out.push(h.vs !== null ? `VS-stage: Sv32, ${bits(h.vs)}` : 'VS-stage: Bare');
+  }
   return out;
 }
 

@@ -12,6 +12,11 @@ import { DEFAULT_CONFIG } from '../machine/config.js';
 import { parseIsa } from '../machine/isa-string.js';
 import { createMachine, type Machine } from '../machine/machine.js';
 import { run } from '../engines/reference.js';
+import type { Flavour } from './program.js';
+
+/** QDIFF-H-RUN-1: popek's configuration for a flavour: DEFAULT_CONFIG, with `h` in the ISA for H batches. */
+export const popekConfig = (flavour: Flavour): typeof DEFAULT_CONFIG =>
+  (flavour === 'h' ? { ...DEFAULT_CONFIG, isa: 'rv32imah_zicsr_zifencei_zicntr' } : DEFAULT_CONFIG);
 
 export const QEMU_BIN = process.env['POPEK_QEMU'] ?? 'qemu-system-riscv32';
 
@@ -23,8 +28,10 @@ export const QEMU_BIN = process.env['POPEK_QEMU'] ?? 'qemu-system-riscv32';
  * runs go without it.
  */
 export const QEMU_CPU = 'rv32,c=false,f=false,d=false,h=false,v=false,sstc=false,pmp=true,mmu=true,s=true,u=true,marchid=0,mimpid=0,pmu-num=0,debug=false';
-export const qemuArgs = (elfPath: string, icount = false): string[] => [
-  '-M', 'virt', '-m', '128M', '-smp', '1', '-cpu', QEMU_CPU, '-bios', 'none', '-kernel', elfPath,
+/** QDIFF-H-RUN-1: the same hart with the H extension (`h=true`), for H batches. */
+export const QEMU_CPU_H = QEMU_CPU.replace('h=false', 'h=true');
+export const qemuArgs = (elfPath: string, icount = false, flavour: Flavour = 'base'): string[] => [
+  '-M', 'virt', '-m', '128M', '-smp', '1', '-cpu', flavour === 'h' ? QEMU_CPU_H : QEMU_CPU, '-bios', 'none', '-kernel', elfPath,
   '-nodefaults', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', ...(icount ? ['-icount', 'shift=0'] : []),
 ];
 
@@ -46,13 +53,13 @@ const START_MS = 10_000;
 export interface QemuResult { out: string; stderr: string; code: number | null; timedOut: boolean; ms: number }
 
 /** QDIFF-RUN-QEMU: run an ELF on QEMU until it exits (finisher) or `timeoutMs` passes. */
-export function runQemu(elf: Uint8Array, timeoutMs: number, icount = false, stallMs = STALL_MS): Promise<QemuResult> {
+export function runQemu(elf: Uint8Array, timeoutMs: number, icount = false, stallMs = STALL_MS, flavour: Flavour = 'base'): Promise<QemuResult> {
   const dir = mkdtempSync(join(tmpdir(), 'popek-qemu-'));
   const path = join(dir, 'batch.elf');
   writeFileSync(path, elf);
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(QEMU_BIN, qemuArgs(path, icount), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(QEMU_BIN, qemuArgs(path, icount, flavour), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [], err: Buffer[] = [];
     let timedOut = false;
     // Stopped after `timeoutMs`, or when the guest has printed nothing for STALL_MS (a program
@@ -80,18 +87,19 @@ export function runQemu(elf: Uint8Array, timeoutMs: number, icount = false, stal
 export interface PopekResult { out: string; halted: boolean; steps: number; machine: Machine }
 
 /** The machine popek builds from a batch ELF (parsed and loaded like any kernel). */
-export function popekMachine(elf: Uint8Array): Machine {
+export function popekMachine(elf: Uint8Array, flavour: Flavour = 'base'): Machine {
+  const config = popekConfig(flavour);
   const e = parseElf(elf);
   if (isLeft(e)) throw new Error(`batch ELF rejected by popek: ${e.left}`);
-  const img = elfImage(e.right, DEFAULT_CONFIG);
+  const img = elfImage(e.right, config);
   if (isLeft(img)) throw new Error(`batch ELF not loadable: ${img.left}`);
-  const isa = parseIsa(DEFAULT_CONFIG.isa);
+  const isa = parseIsa(config.isa);
   if (!isa.ok) throw new Error(isa.error);
-  return createMachine(DEFAULT_CONFIG, isa.isa, img.right);
+  return createMachine(config, isa.isa, img.right);
 }
 
 /** QDIFF-RUN-POPEK: run a batch ELF on the reference engine until it halts or `maxSteps`. */
-export function runPopek(elf: Uint8Array, maxSteps: number): PopekResult {
-  const r = run(popekMachine(elf), { maxSteps });
+export function runPopek(elf: Uint8Array, maxSteps: number, flavour: Flavour = 'base'): PopekResult {
+  const r = run(popekMachine(elf, flavour), { maxSteps });
   return { out: r.machine.out, halted: r.machine.halt !== null, steps: r.steps, machine: r.machine };
 }
