@@ -153,6 +153,24 @@ export const mstatusMask: Arbitrary<number> = fc.record({ bits: subsetOf(0x007e_
   .map(({ bits, mpp }) => u32(bits | (mpp ? 0x1800 : 0)));
 /** mtvec/stvec: base within the 32 vector slots, MODE 0 or 1 (QEMU ignores a write of MODE >= 2,
  * popek writes BASE and keeps MODE: both allowed, QDEV-18). */
+/**
+ * Random values for the trap and delegation CSRs a program starts with, as (CSR, value) pairs;
+ * `legal` bounds medeleg, mideleg and mie (the H suite's legal sets are wider).
+ */
+export const csrSetup = (legal: { medeleg: number; mideleg: number; mie: number }) => fc.record({
+  medeleg: fc.oneof(fc.constant(0), subsetOf(legal.medeleg)),
+  mideleg: fc.oneof(fc.constant(0), subsetOf(legal.mideleg)),
+  mie: fc.oneof(fc.constant(0), subsetOf(legal.mie)),
+  mip: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: subsetOf(0x222) }),
+  mscratch: word, sscratch: word, mcause: word, mtval: word, scause: word, stval: word,
+  mcounteren: subsetOf(7), scounteren: subsetOf(7), menvcfg: subsetOf(1), mcountinhibit: subsetOf(5),
+  mtvecMode: fc.integer({ min: 0, max: 1 }), stvecMode: fc.integer({ min: 0, max: 1 }),
+}).map((c) => [
+  [0x302, c.medeleg], [0x303, c.mideleg], [0x304, c.mie], [0x344, c.mip], [0x340, c.mscratch], [0x140, c.sscratch],
+  [0x342, c.mcause], [0x343, c.mtval], [0x142, c.scause], [0x143, c.stval], [0x306, c.mcounteren], [0x106, c.scounteren],
+  [0x30a, c.menvcfg], [0x320, c.mcountinhibit], [0x305, HVEC + c.mtvecMode], [0x105, SSTUB + c.stvecMode],
+] as const);
+
 const tvecValue = (base: number): Arbitrary<Value> =>
   fc.record({ k: fc.integer({ min: 0, max: 7 }), m: fc.integer({ min: 0, max: 1 }) }).map(({ k, m }) => ({ k: 'v' as const, v: u32(base + 4 * k + m) }));
 export const tvecBits = fc.integer({ min: 0, max: 31 }).map((x) => x & ~2);
@@ -309,19 +327,7 @@ export const programArb: Arbitrary<TestProgram> = fc.record({
     // MPRV only matters in M-mode (and QDEV-9: QEMU's MRET to S/U keeps it).
     mstatus: mstatusValue.map((v) => (priv === 3 ? v : v & ~0x20000)),
     mie: fc.boolean(),
-    csrs: fc.record({
-      medeleg: fc.oneof(fc.constant(0), subsetOf(0xb1ff)).map((v) => (pmpKind === 'off' ? v & ~2 : v)),
-      mideleg: fc.oneof(fc.constant(0), subsetOf(0x222)),
-      mie: fc.oneof(fc.constant(0), subsetOf(0xaaa)),
-      mip: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: subsetOf(0x222) }),
-      mscratch: word, sscratch: word, mcause: word, mtval: word, scause: word, stval: word,
-      mcounteren: subsetOf(7), scounteren: subsetOf(7), menvcfg: subsetOf(1), mcountinhibit: subsetOf(5),
-      mtvecMode: fc.integer({ min: 0, max: 1 }), stvecMode: fc.integer({ min: 0, max: 1 }),
-    }).map((c) => [
-      [0x302, c.medeleg], [0x303, c.mideleg], [0x304, c.mie], [0x344, c.mip], [0x340, c.mscratch], [0x140, c.sscratch],
-      [0x342, c.mcause], [0x343, c.mtval], [0x142, c.scause], [0x143, c.stval], [0x306, c.mcounteren], [0x106, c.scounteren],
-      [0x30a, c.menvcfg], [0x320, c.mcountinhibit], [0x305, HVEC + c.mtvecMode], [0x105, SSTUB + c.stvecMode],
-    ] as const),
+    csrs: csrSetup({ medeleg: pmpKind === 'off' ? 0xb1ff & ~2 : 0xb1ff, mideleg: 0x222, mie: 0xaaa }),
     mepc: aligned(fc.oneof(codeValue, numValue())),
     sepc: aligned(fc.oneof(codeValue, numValue())),
     regs: fc.tuple(...Array.from({ length: 31 }, (_, k) => reg(k + 1))),

@@ -28,7 +28,7 @@ import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import type { HfenceOp, HlvOp, HsvOp, Inst } from '../isa/inst.js';
 import {
-  alu, anyReg, atomic, baseReg, CODE_REGS, codeValue, control, csrItem, type CsrPolicy, dataValue, illegal, inst,
+  alu, anyReg, atomic, baseReg, CODE_REGS, codeValue, control, csrItem, csrSetup, type CsrPolicy, dataValue, illegal, inst,
   leafBits, mem, mstatusMask, mstatusValue, numValue, PTR_REGS, rdReg, subsetOf, tvecBits, word, aligned, type View,
 } from './gen.js';
 import {
@@ -221,19 +221,7 @@ export const hProgramArb: Arbitrary<TestProgram> = fc.record({
     priv: fc.constant(priv),
     mstatus: mstatusValue.map((x) => (priv === 3 ? x : x & ~0x20000)),
     mie: fc.boolean(),
-    csrs: fc.record({
-      medeleg: fc.oneof(fc.constant(0), subsetOf(H_LEGAL.medeleg)),
-      mideleg: fc.oneof(fc.constant(0), subsetOf(H_LEGAL.mideleg)),
-      mie: fc.oneof(fc.constant(0), subsetOf(H_LEGAL.mie)),
-      mip: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: subsetOf(0x222) }),
-      mscratch: word, sscratch: word, mcause: word, mtval: word, scause: word, stval: word,
-      mcounteren: subsetOf(7), scounteren: subsetOf(7), menvcfg: subsetOf(1), mcountinhibit: subsetOf(5),
-      mtvecMode: fc.integer({ min: 0, max: 1 }), stvecMode: fc.integer({ min: 0, max: 1 }),
-    }).map((c) => [
-      [0x302, c.medeleg], [0x303, c.mideleg], [0x304, c.mie], [0x344, c.mip], [0x340, c.mscratch], [0x140, c.sscratch],
-      [0x342, c.mcause], [0x343, c.mtval], [0x142, c.scause], [0x143, c.stval], [0x306, c.mcounteren], [0x106, c.scounteren],
-      [0x30a, c.menvcfg], [0x320, c.mcountinhibit], [0x305, HVEC + c.mtvecMode], [0x105, SSTUB + c.stvecMode],
-    ] as const),
+    csrs: csrSetup(H_LEGAL),
     mepc: aligned(fc.oneof(codeValue, numValue())),
     sepc: aligned(fc.oneof(codeValue, numValue())),
     regs: fc.tuple(...Array.from({ length: 31 }, (_, k) => reg(k + 1))),
