@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { observe } from '../src/machine/observe.js';
 import { type Core, freeze, thaw } from '../src/machine/core.js';
@@ -139,6 +140,37 @@ describe('HX-ISO: isolation under hext', () => {
       });
     }), { numRuns: runs(40) });
   });
+});
+
+describe('HX-ISO: two kernels side by side', () => {
+  it('HX-ISO-1, HX-KERNEL-1: the full and the paravirtual kernel in two hext VMs (small slices) print their transcripts and take the steps they take natively alone', () => {
+    // Falsified if sharing the host hart, its translation cache, timer and memory with another VM
+    // (1000-step slices, so thousands of switches) changes either kernel's output, exit or steps.
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'guests', 'manifest.json'), 'utf8')) as { guests: Array<{ elf: string; bios?: string; stdout?: string }> };
+    const ms = ['kernel.elf', 'kernel-pv.elf'].map((k) => {
+      const l = loadProgram({ kernel: join(ROOT, 'guests', 'skernel', k) });
+      if (isLeft(l)) throw new Error(l.left);
+      const m = seeMachine(l.right);
+      if (isLeft(m)) throw new Error(m.left);
+      return m.right;
+    });
+    const w = hextOf(ms, 1000);
+    let n = 0;
+    while (w.vms.some((v) => v.core.halt === null) && n < 10_000_000) n += hextRun(w, 1 << 20);
+    // Each kernel's step count when it runs alone, natively on the S-mode machine.
+    const want = ms.map((m) => {
+      const c = thaw(m);
+      let k = 0;
+      while (c.halt === null && k < 10_000_000) { seeStep(c); k++; }
+      return k;
+    });
+    w.vms.forEach((vm, i) => {
+      const g = manifest.guests.find((e) => e.elf === `guests/skernel/${i === 0 ? 'kernel.elf' : 'kernel-pv.elf'}`)!;
+      expect(vm.core.out, vm.name).toBe(g.stdout);
+      expect(vm.core.halt, vm.name).toEqual({ reason: 'exit', code: 0, via: 'finisher' });
+      expect(vm.stats.direct + vm.stats.interpreted, `${vm.name}: guest steps as natively alone`).toBe(want[i]);
+    });
+  }, 120_000);
 });
 
 /** A machine running `insts` in S-mode from SBASE, then spinning; `regs` preset. */
