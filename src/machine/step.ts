@@ -93,7 +93,8 @@ function storeHits(c: Core, pieces: Array<[number, number]>): void {
   for (const [pa, n] of pieces) storeHit(c, pa, n);
 }
 
-function storeHit(c: Core, pa: number, n: number): void {
+/** A store of `n` bytes at `pa` happened: reservations, watched pages and HTIF take note (also for a VMM's SBI stores). */
+export function storeHit(c: Core, pa: number, n: number): void {
   const hs = c.harts;
   for (let i = 0; i < hs.length; i++) {
     const h = hs[i]!;
@@ -383,7 +384,7 @@ export function stepHart(c: Core): void {
 }
 
 /** DEV-HTIF-2: take a tohost command once both halves are written, or after it settles. */
-function htifAfterStep(c: Core): void {
+export function htifAfterStep(c: Core): void {
   const s = c.htif;
   if (c.htifLow || c.htifHigh) {
     const low = s.low || c.htifLow, high = s.high || c.htifHigh;

@@ -17,11 +17,12 @@ import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from '../translation/
 import { PAGE, type Region } from './allocator.js';
 
 const MEGA = 1 << 22;
-/** The Sv32x4 root is 16 KiB (2048 + 2 bits of index: GPA bits 33:22). */
+/** The Sv32x4 root is 16 KiB: 4096 entries, indexed by GPA bits 33:22 (10 + 2 bits). */
 export const GSTAGE_ROOT_SIZE = 4 * PAGE;
 
-/** Frames a VM with `ramSize` bytes of RAM may need: the root and one table per 4 MiB. */
-export const gstagePoolSize = (ramSize: number): number => GSTAGE_ROOT_SIZE + Math.ceil(ramSize / MEGA) * PAGE;
+/** Frames a VM's G-stage may need: the root and one table per 4 MiB region its RAM touches. */
+export const gstagePoolSize = (c: { ramBase: number; ramSize: number }): number =>
+  GSTAGE_ROOT_SIZE + (Math.floor((c.ramBase + c.ramSize - 1) / MEGA) - Math.floor(c.ramBase / MEGA) + 1) * PAGE;
 
 const PERMS: ReadonlyArray<[Access, number]> = [['r', PTE_R], ['w', PTE_W], ['x', PTE_X]];
 

@@ -7,7 +7,7 @@
  */
 import type { Core } from '../machine/core.js';
 import { mipOf } from '../machine/step.js';
-import { MIP_MTIP, MIP_SSIP, SSTATUS_MASK } from '../hart/csr-bits.js';
+import { MIP_MTIP, MIP_SSIP, MSTATUS, SSTATUS_MASK } from '../hart/csr-bits.js';
 import type { CsrFile } from '../hart/state.js';
 import { armHostTimer, hostInstret, retireDirect, untilTimer } from './context.js';
 import type { HextVm } from './hext.js';
@@ -17,14 +17,14 @@ const S_IRQS = 0x222;
 /** Exceptions hedeleg can pass to VS-mode (hedeleg bits 9-11 and 20-23 are read-only zero). */
 const HEDELEG_WRITABLE = 0xb1ff;
 const MISALIGNED_DATA = (1 << 4) | (1 << 6);
-const HSTATUS_VTW = 1 << 21;
+const HSTATUS_VTW = 1 << 21, HSTATUS_VTVM = 1 << 20, HSTATUS_VTSR = 1 << 22;
 /** The vCPU's supervisor CSRs and where they live on the host while it runs (sstatus aside: a view). */
 type Scalar = { [K in keyof CsrFile]: CsrFile[K] extends number ? K : never }[keyof CsrFile];
 const SUPERVISOR: ReadonlyArray<readonly [Scalar, Scalar]> = [
   ['vstvec', 'stvec'], ['vsscratch', 'sscratch'], ['vsepc', 'sepc'], ['vscause', 'scause'], ['vstval', 'stval'],
   ['vsatp', 'satp'], ['scounteren', 'scounteren'], ['senvcfg', 'senvcfg'],
 ];
-/** hcounteren: only TM; cycle and instret reads trap (the host's counters are not the vCPU's). */
+/** hcounteren: at most TM; cycle and instret reads trap (the host's counters are not the vCPU's). */
 const HCOUNTEREN_TM = 2;
 
 /**
@@ -56,9 +56,10 @@ export function hextLoad(host: Core, vm: HextVm): void {
   c.hvip = ((mipOf(vm.core) & S_IRQS) << 1) & c.hideleg;
   c.mie = MIP_MTIP | (((v.mie & S_IRQS) << 1) & c.hideleg);
   c.mipSw = 0;
-  c.hstatus = HSTATUS_VTW;
+  // TVM/TSR of the vCPU become VTVM/VTSR (the VMM then performs the trap the vCPU would take).
+  c.hstatus = (HSTATUS_VTW | ((v.mstatus & MSTATUS.TVM) !== 0 ? HSTATUS_VTVM : 0) | ((v.mstatus & MSTATUS.TSR) !== 0 ? HSTATUS_VTSR : 0)) >>> 0;
   c.hgatp = vm.hgatp;
-  c.hcounteren = HCOUNTEREN_TM;
+  c.hcounteren = v.mcounteren & HCOUNTEREN_TM;
   c.mcounteren = 7;
   c.mcountinhibit = 0;
   const borrow = vm.core.timeLo < host.timeLo ? 1 : 0;
@@ -82,9 +83,9 @@ export function hextUnload(host: Core, vm: HextVm, steps: number, pc: number, pr
   for (const [host, vcpu] of SUPERVISOR) v[vcpu] = c[host];
   const deleg = c.hideleg >>> 1;
   v.mie = ((v.mie & ~deleg) | ((c.mie >>> 1) & deleg)) >>> 0;
-  v.mipSw = ((v.mipSw & ~MIP_SSIP) | ((c.hvip >>> 1) & MIP_SSIP)) >>> 0;
+  const ssip = MIP_SSIP & deleg;
+  v.mipSw = ((v.mipSw & ~ssip) | ((c.hvip >>> 1) & ssip)) >>> 0;
   vm.stats.direct += steps;
   retireDirect(vm.core, hostInstret(host) - (vm.loadedAt ?? hostInstret(host)));
   vm.loadedAt = null;
-  vm.recheck = true;
 }

@@ -11,7 +11,7 @@
  */
 import { type Core, thaw } from '../machine/core.js';
 import { DEFAULT_CONFIG, type Config } from '../machine/config.js';
-import { parseIsa } from '../machine/isa-string.js';
+import { parseIsa, type IsaSet } from '../machine/isa-string.js';
 import { createMachine } from '../machine/machine.js';
 import { stepHart } from '../machine/step.js';
 import { regionOf } from '../devices/platform.js';
@@ -43,8 +43,6 @@ export interface HextVm {
   stats: VmStats;
   /** Host minstret when the vCPU was last loaded onto the host hart (null: not loaded). */
   loadedAt: number | null;
-  /** Interrupt or wait state may have changed: re-check before running directly. */
-  recheck: boolean;
 }
 
 export interface HextWork {
@@ -64,8 +62,8 @@ const align = (n: number, a: number): number => Math.ceil(n / a) * a;
 /**
  * HX-HOST-1: the host for a set of VMs: RAM for each VM's RAM (4 MiB aligned, for megapages) and
  * G-stage tables; misaligned accesses trap (the VMM performs them when the guest's platform does);
- * the guests' A/D scheme and time base, which the hardware applies to them directly; the guests'
- * common extensions plus H, so nothing a guest lacks runs directly.
+ * the guests' A/D scheme, time base and extensions (plus H), which the hardware applies to them
+ * directly.
  */
 function hostConfig(specs: readonly VmSpec[]): Config | string {
   const [first] = specs;
@@ -79,10 +77,12 @@ function hostConfig(specs: readonly VmSpec[]): Config | string {
     if (c.adUpdate !== g.adUpdate) return `${s.name}: hext VMs must share the A/D scheme (the hardware applies it)`;
     if (c.ticksPerInstruction !== g.ticksPerInstruction) return `${s.name}: hext VMs must share ticksPerInstruction (time is host time + htimedelta)`;
   }
-  const need = specs.reduce((a, s) => a + align(s.machine.config.ramSize, MEGA) + align(gstagePoolSize(s.machine.config.ramSize), MEGA), 0);
-  const isa = specs.map((s) => s.machine.isa);
-  const ext = (k: 'm' | 'a' | 'zifencei' | 'zicntr'): boolean => isa.every((i) => i[k]);
-  const isaString = `rv32i${ext('m') ? 'm' : ''}${ext('a') ? 'a' : ''}h_zicsr${ext('zifencei') ? '_zifencei' : ''}${ext('zicntr') ? '_zicntr' : ''}`;
+  const need = specs.reduce((a, s) => a + align(s.machine.config.ramSize, MEGA) + align(gstagePoolSize(s.machine.config), MEGA), 0);
+  // The host decodes the guests' instructions itself and delegates illegal-instruction traps to
+  // them, so its extensions must be exactly theirs (plus H): all VMs share one ISA.
+  const ext = (i: IsaSet): string => `${i.m ? 'm' : ''}${i.a ? 'a' : ''}h_zicsr${i.zifencei ? '_zifencei' : ''}${i.zicntr ? '_zicntr' : ''}`;
+  for (const s of specs) if (ext(s.machine.isa) !== ext(first.machine.isa)) return `${s.name}: hext VMs must share the ISA (the host runs their instructions directly)`;
+  const isaString = `rv32i${ext(first.machine.isa)}`;
   return {
     ...DEFAULT_CONFIG, isa: isaString, ramSize: need, harts: 1, misaligned: 'trap',
     adUpdate: g.adUpdate, ticksPerInstruction: g.ticksPerInstruction,
@@ -104,7 +104,7 @@ export function createHext(specs: readonly VmSpec[], slice = 10_000): HextWork |
   for (const [id, s] of specs.entries()) {
     const ram = grant(alloc, id, 'ram', s.machine.config.ramSize, MEGA);
     if (typeof ram === 'string') return ram;
-    const pool = grant(ram.a, id, 'gstage', gstagePoolSize(s.machine.config.ramSize), GSTAGE_ROOT_SIZE);
+    const pool = grant(ram.a, id, 'gstage', gstagePoolSize(s.machine.config), GSTAGE_ROOT_SIZE);
     if (typeof pool === 'string') return pool;
     alloc = pool.a;
     const { core, delta } = placeGuest(s.machine, host.mem, ram.region);
@@ -113,7 +113,7 @@ export function createHext(specs: readonly VmSpec[], slice = 10_000): HextWork |
     vms.push({
       id, name: s.name, core, ram: ram.region, delta, pool: pool.region, protect,
       hgatp: hgatpOf(root, id + 1), builtFor: [core.hart.csr.pmpcfg, core.hart.csr.pmpaddr],
-      stats: { entries: {}, direct: 0, interpreted: 0 }, loadedAt: null, recheck: true,
+      stats: { entries: {}, direct: 0, interpreted: 0 }, loadedAt: null,
     });
   }
   return { host, alloc, vms, current: 0, slice, left: slice };
@@ -155,7 +155,6 @@ export function hextRoutineFor(vcpu: Core, cause: number, tval: number, tval2: n
 function interpret(vm: HextVm): void {
   seeStep(vm.core);
   vm.stats.interpreted++;
-  vm.recheck = true;
 }
 
 /**
@@ -172,11 +171,10 @@ export function hextRun(w: HextWork, maxSteps: number, stop?: (vm: HextVm) => bo
       vm = w.vms[w.current]!;
     }
     let done: number;
-    if (vm.recheck && needsSee(vm.core)) {
+    if (needsSee(vm.core)) {
       interpret(vm);
       done = 1;
     } else {
-      vm.recheck = false;
       refreshGStage(w, vm);
       hextLoad(host, vm);
       const n = runGuest(host, Math.min(maxSteps - steps, w.left));

@@ -11,6 +11,7 @@
  */
 import type { Core } from '../machine/core.js';
 import { physRead, physWrite } from '../machine/access.js';
+import { storeHit } from '../machine/step.js';
 import { MIP_MTIP, MIP_STIP, MSTATUS } from '../hart/csr-bits.js';
 
 /** SBI error codes (SBI v2.0, "Standard SBI Errors"). */
@@ -171,7 +172,9 @@ function dbcn(c: Core, fid: number, a: readonly number[]): SbiRet {
       if (!sMemory(c, a[0]!, a[1]!, a[2]!)) return ret(SBI_ERR.INVALID_PARAM);
       let n = 0;
       while (n < a[0]! && ((physRead(c, [[uart + UART_LSR, 1]], 1) ?? 0) & LSR_DR) !== 0) {
+        // A store as the firmware's: it breaks reservations, hits watched pages and may be an HTIF command.
         c.mem.writeByte(a[1]! + n, physRead(c, [[uart, 1]], 1) ?? 0);
+        storeHit(c, a[1]! + n, 1);
         n++;
       }
       return ret(SBI_ERR.SUCCESS, n);

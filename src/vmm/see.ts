@@ -10,7 +10,7 @@ import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { type Core, freeze, thaw } from '../machine/core.js';
 import { machineOf, type Loaded } from '../machine/boot.js';
 import type { Machine } from '../machine/machine.js';
-import { csrEnv, mipOf, stepHart } from '../machine/step.js';
+import { csrEnv, htifAfterStep, mipOf, stepHart } from '../machine/step.js';
 import { pendingInterrupt } from '../hart/interrupts.js';
 import { csrWrite } from '../hart/csrs.js';
 import { mret } from '../hart/trap.js';
@@ -102,7 +102,11 @@ export function needsSee(c: Core): boolean {
 /** HX-SEE-STEP: one step of the S-mode machine: a hart step, and the service of a trap it took to M-mode. */
 export function seeStep(c: Core): void {
   stepHart(c);
-  if (c.halt === null && c.hart.priv === PRV_M) seeTrap(c);
+  if (c.halt !== null || c.hart.priv !== PRV_M) return;
+  // The service's stores (DBCN console_read) are this step's stores too: HTIF sees them now.
+  c.htifLow = c.htifHigh = false;
+  seeTrap(c);
+  if (c.htifLow || c.htifHigh) htifAfterStep(c);
 }
 
 /** HX-SEE-BOOT: an S-mode kernel (no firmware) booted under the SBI service, as a machine value. */
