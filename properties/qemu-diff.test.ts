@@ -16,6 +16,7 @@ import type { Inst, Op } from '../src/isa/inst.js';
 import { buildBatch, HVEC, SSTUB, type Item, type TestProgram } from '../src/qemu/program.js';
 import { compareStates, parseDump, type FinalState } from '../src/qemu/dump.js';
 import { qemuAvailable, runPopek } from '../src/qemu/runners.js';
+import { runSample } from './support/qemu-sample.js';
 import { prescreen, runBatch, shrink, type BatchOutcome, type Verdict } from '../src/qemu/diff.js';
 import { programArb } from '../src/qemu/gen.js';
 import { classify } from '../src/qemu/classify.js';
@@ -182,21 +183,10 @@ describe.skipIf(!HAVE_QEMU)('popek against QEMU', () => {
   it('QDIFF-1, QDIFF-RUN-1: popek and QEMU agree on generated programs, except for recorded deviations', async () => {
     // Falsified by a generated program whose final states differ in a way no QDEV-n explains, or
     // that QEMU does not finish for an unrecorded reason. Replay: POPEK_SEED, POPEK_QEMU_RUNS.
-    const programs = fc.sample(programArb, { seed: SEED, numRuns: CI_PROGRAMS });
-    const ends = prescreen(programs);
-    const idx = programs.map((_, i) => i).filter((i) => ends[i]);
-    const verdicts: Verdict[] = [];
-    for (let b = 0; b < idx.length; b += 150) {
-      const part = idx.slice(b, b + 150);
-      const out = await runBatch(part.map((i) => programs[i]!), part);
-      verdicts.push(...out.verdicts);
-    }
+    const { programs, idx, verdicts, counts, bad } = await runSample(programArb, SEED, CI_PROGRAMS);
     bounded = { programs, idx, verdicts };
-    const counts: Record<string, number> = {};
-    for (const v of verdicts) { const k = v.kind === 'known' ? v.id : v.kind; counts[k] = (counts[k] ?? 0) + 1; }
     process.stdout.write(`QDIFF-1: seed ${SEED}, ${idx.length}/${programs.length} programs run: ${JSON.stringify(counts)}\n`);
-    const bad = verdicts.map((v, k) => [idx[k]!, v] as const).filter(([, v]) => v.kind === 'diverge' || v.kind === 'missing');
-    expect(bad.map(([i, v]) => `program ${i}: ${JSON.stringify(v)}`)).toEqual([]);
+    expect(bad).toEqual([]);
     expect(counts['agree'] ?? 0).toBeGreaterThan(idx.length / 2);
   }, 180_000);
 

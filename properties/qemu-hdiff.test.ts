@@ -14,7 +14,8 @@ import {
 } from '../src/qemu/program.js';
 import { compareStates, parseDump, type FinalState } from '../src/qemu/dump.js';
 import { qemuAvailable, QEMU_CPU_H, runPopek } from '../src/qemu/runners.js';
-import { prescreen, runBatch, type BatchOutcome, type Verdict } from '../src/qemu/diff.js';
+import { runSample } from './support/qemu-sample.js';
+import { prescreen, runBatch, type BatchOutcome } from '../src/qemu/diff.js';
 import { hProgramArb } from '../src/qemu/hgen.js';
 import { classify, trapOf } from '../src/qemu/classify.js';
 import { hReproducer, observe, REPRODUCERS_H } from '../src/qemu/deviations.js';
@@ -197,20 +198,9 @@ describe.skipIf(!HAVE_QEMU)('popek against QEMU with the H extension', () => {
     // Falsified by a generated H program whose final states differ in a way no QDEV-n or QDEV-H-n
     // explains, or that QEMU does not finish for an unrecorded reason. Replay: POPEK_SEED,
     // POPEK_QEMU_H_RUNS (and POPEK_SEED=<seed> POPEK_QEMU_SUITE=h npm run conformance:qemu).
-    const programs = fc.sample(hProgramArb, { seed: SEED, numRuns: CI_PROGRAMS });
-    const ends = prescreen(programs);
-    const idx = programs.map((_, i) => i).filter((i) => ends[i]);
-    const verdicts: Verdict[] = [];
-    for (let b = 0; b < idx.length; b += 150) {
-      const part = idx.slice(b, b + 150);
-      const o = await runBatch(part.map((i) => programs[i]!), part);
-      verdicts.push(...o.verdicts);
-    }
-    const counts: Record<string, number> = {};
-    for (const v of verdicts) { const k = v.kind === 'known' ? v.id : v.kind; counts[k] = (counts[k] ?? 0) + 1; }
+    const { programs, idx, counts, bad } = await runSample(hProgramArb, SEED, CI_PROGRAMS);
     process.stdout.write(`QDIFF-H-1: seed ${SEED}, ${idx.length}/${programs.length} H programs run: ${JSON.stringify(counts)}\n`);
-    const bad = verdicts.map((v, k) => [idx[k]!, v] as const).filter(([, v]) => v.kind === 'diverge' || v.kind === 'missing');
-    expect(bad.map(([i, v]) => `program ${i}: ${JSON.stringify(v)}`)).toEqual([]);
+    expect(bad).toEqual([]);
     expect(counts['agree'] ?? 0).toBeGreaterThan(idx.length / 3);
   }, 120_000);
 });
