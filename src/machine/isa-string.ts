@@ -49,6 +49,10 @@ export function parseIsa(s: string): { ok: true; isa: IsaSet } | { ok: false; er
   return { ok: true, isa: set };
 }
 
+/** The canonical ISA string of a set (parseIsa's inverse up to spelling): rv32i, letters, then _z extensions. */
+export const isaString = (i: IsaSet): string =>
+  `rv32i${i.m ? 'm' : ''}${i.a ? 'a' : ''}${i.h ? 'h' : ''}${i.zicsr ? '_zicsr' : ''}${i.zifencei ? '_zifencei' : ''}${i.zicntr ? '_zicntr' : ''}`;
+
 const M_OPS = new Set<Op>(['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu']);
 
 /** An optional extension an instruction belongs to. */

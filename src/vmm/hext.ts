@@ -11,7 +11,7 @@
  */
 import { type Core, thaw } from '../machine/core.js';
 import { DEFAULT_CONFIG, type Config } from '../machine/config.js';
-import { parseIsa, type IsaSet } from '../machine/isa-string.js';
+import { isaString, parseIsa } from '../machine/isa-string.js';
 import { createMachine } from '../machine/machine.js';
 import { stepHart } from '../machine/step.js';
 import { regionOf } from '../devices/platform.js';
@@ -80,11 +80,9 @@ function hostConfig(specs: readonly VmSpec[]): Config | string {
   const need = specs.reduce((a, s) => a + align(s.machine.config.ramSize, MEGA) + align(gstagePoolSize(s.machine.config), MEGA), 0);
   // The host decodes the guests' instructions itself and delegates illegal-instruction traps to
   // them, so its extensions must be exactly theirs (plus H): all VMs share one ISA.
-  const ext = (i: IsaSet): string => `${i.m ? 'm' : ''}${i.a ? 'a' : ''}h_zicsr${i.zifencei ? '_zifencei' : ''}${i.zicntr ? '_zicntr' : ''}`;
-  for (const s of specs) if (ext(s.machine.isa) !== ext(first.machine.isa)) return `${s.name}: hext VMs must share the ISA (the host runs their instructions directly)`;
-  const isaString = `rv32i${ext(first.machine.isa)}`;
+  for (const s of specs) if (isaString(s.machine.isa) !== isaString(first.machine.isa)) return `${s.name}: hext VMs must share the ISA (the host runs their instructions directly)`;
   return {
-    ...DEFAULT_CONFIG, isa: isaString, ramSize: need, harts: 1, misaligned: 'trap',
+    ...DEFAULT_CONFIG, isa: isaString({ ...first.machine.isa, h: true }), ramSize: need, harts: 1, misaligned: 'trap',
     adUpdate: g.adUpdate, ticksPerInstruction: g.ticksPerInstruction,
   };
 }

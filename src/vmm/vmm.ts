@@ -6,7 +6,7 @@
  */
 import { type Core, thaw, timeOf } from '../machine/core.js';
 import { DEFAULT_CONFIG, type Config } from '../machine/config.js';
-import { parseIsa, type IsaSet } from '../machine/isa-string.js';
+import { isaString, parseIsa, type IsaSet } from '../machine/isa-string.js';
 import { createMachine, type Machine } from '../machine/machine.js';
 import { stepHart, mipOf } from '../machine/step.js';
 import { pendingInterrupt } from '../hart/interrupts.js';
@@ -58,22 +58,17 @@ function hostConfig(specs: readonly VmSpec[]): Config {
 
 /** VMM-HOST-2: the host ISA is what every guest has, so nothing a guest lacks runs directly. */
 function hostIsa(specs: readonly VmSpec[]): IsaSet {
-  const base = parseIsa(DEFAULT_CONFIG.isa);
-  if (!base.ok) throw new Error(base.error);
-  const isa = { ...base.isa };
-  for (const s of specs) {
-    isa.m &&= s.machine.isa.m;
-    isa.a &&= s.machine.isa.a;
-    isa.zifencei &&= s.machine.isa.zifencei;
-    isa.zicntr &&= s.machine.isa.zicntr;
-  }
-  return isa;
+  const every = (k: 'm' | 'a' | 'zifencei' | 'zicntr'): boolean => specs.every((s) => s.machine.isa[k]);
+  const r = parseIsa(isaString({ m: every('m'), a: every('a'), h: false, zicsr: true, zifencei: every('zifencei'), zicntr: every('zicntr'), misa: 0 }));
+  if (!r.ok) throw new Error(r.error); // unreachable: a canonical string with zicsr always parses
+  return r.isa;
 }
 
 /** VMM-HOST-1: a host machine at reset, with RAM for `specs`. */
 export const hostMachine = (specs: readonly VmSpec[]): Machine => {
-  const config = hostConfig(specs);
-  return createMachine(config, hostIsa(specs), { segments: [], entry: config.ramBase });
+  const isa = hostIsa(specs);
+  const config = { ...hostConfig(specs), isa: isaString(isa) };
+  return createMachine(config, isa, { segments: [], entry: config.ramBase });
 };
 
 /** Create the VMM on a bare host built for `specs`, with one VM per spec, or a one-line reason it cannot. */
