@@ -24,7 +24,7 @@ import { sProgram, sProgramMachine, showSProgram, SBASE, SDATA, type SProgram } 
 import { changedOutside } from './support/memdiff.js';
 import { firstDiff } from './support/diff.js';
 import { runs } from './support/runs.js';
-import { runOnly } from './support/run-only.js';
+import { runFully, runOnly } from './support/run-only.js';
 
 const STEPS = 40;
 const ROOT = join(import.meta.dirname, '..');
@@ -67,8 +67,7 @@ describe('HX-EQUIV: native S-mode machine versus hext', () => {
       const native = new Native(sProgramMachine(p));
       native.step(n);
       const w = hextOf([sProgramMachine(p)]);
-      let done = 0;
-      while (done < n) { const k = hextRun(w, n - done); if (k === 0) break; done += k; }
+      runFully(w, n, hextRun);
       const d = firstDiff(observe(native.machine), observe(vmMachine(w, 0)));
       if (d !== null) throw new Error(`after ${n} steps: ${d}\n${showSProgram(p)}`);
     }), { numRuns: runs(80) });

@@ -11,7 +11,7 @@ import { createVmm, vmmRun, vmMachine, type VmmWork } from '../src/vmm/vmm.js';
 import type { Machine } from '../src/machine/machine.js';
 import { machineFromWords, wordsToBytes } from '../src/machine/program.js';
 import { DEFAULT_CONFIG } from '../src/machine/config.js';
-import { chunkAt, chunkOffsets, CHUNK_SIZE, MemWriter, withBytes, type MemStore } from '../src/memory/store.js';
+import { MemWriter, readByte, withBytes, type MemStore } from '../src/memory/store.js';
 import type { CsrFile } from '../src/hart/state.js';
 import { MIP_MTIP, MSTATUS } from '../src/hart/csr-bits.js';
 import type { Inst } from '../src/isa/inst.js';
@@ -19,6 +19,8 @@ import { encode } from '../src/isa/encode.js';
 import { program, programMachine, showProgram, type Program } from './arbitraries/programs.js';
 import { adversary, adversaryMachine, asm, firstDiff, pteFor, showAdversary, showWords, type Adversary } from './arbitraries/adversary.js';
 import { runs } from './support/runs.js';
+import { runFully, runOnly } from './support/run-only.js';
+import { changedOutside } from './support/memdiff.js';
 
 function vmmOf(ms: readonly Machine[], slice?: number): VmmWork {
   const w = createVmm(ms.map((machine, i) => ({ name: `g${i}`, machine })), slice);
@@ -26,15 +28,6 @@ function vmmOf(ms: readonly Machine[], slice?: number): VmmWork {
   return w;
 }
 
-function vmRun(w: VmmWork, n: number): number {
-  let done = 0;
-  while (done < n) {
-    const k = vmmRun(w, n - done);
-    if (k === 0) break;
-    done += k;
-  }
-  return done;
-}
 
 const frozen = (w: VmmWork): MemStore => {
   if (!(w.host.mem instanceof MemWriter)) throw new Error('host memory is not a MemWriter');
@@ -70,27 +63,12 @@ function runChecked(w: VmmWork, i: number, n: number): string[] {
   const csr = { ...w.host.hart.csr, pmpcfg: [...w.host.hart.csr.pmpcfg], pmpaddr: [...w.host.hart.csr.pmpaddr] };
   const alloc = w.alloc, grantsJson = JSON.stringify(w.alloc);
   const hostDev = { uart: w.host.dev.uart, plic: w.host.dev.plic, out: w.host.out, halt: w.host.halt, htif: w.host.htif };
-  const parked = w.vms.map((v) => v.core.halt);
   const direct0 = w.vms[i]!.stats.direct;
-  w.vms.forEach((v, j) => { if (j !== i && v.core.halt === null) v.core.halt = { reason: 'reset' }; });
-  w.current = i;
-  w.left = n;
-  try { vmmRun(w, n); } finally { w.vms.forEach((v, j) => { if (j !== i) v.core.halt = parked[j] ?? null; }); }
+  runOnly(w, i, n, vmmRun);
   const after = frozen(w);
   // Host memory: every changed byte lies in a grant of VM i (its RAM region or its shadow pool).
-  const mine = w.alloc.grants.filter((g) => g.vm === i).map((g) => g.region);
-  const inMine = (a: number): boolean => mine.some((r) => a >= r.base && a < r.base + r.size);
-  const offs = new Set<number>([...chunkOffsets(before), ...chunkOffsets(after)]);
-  for (const off of offs) {
-    const a = chunkAt(before, off), b = chunkAt(after, off);
-    if (a === b) continue;
-    for (let k = 0; k < CHUNK_SIZE; k++) {
-      if (a[k] !== b[k] && !inMine(off + k)) {
-        bad.push(`host byte 0x${(off + k).toString(16)} changed (0x${a[k]!.toString(16)} -> 0x${b[k]!.toString(16)}) outside VM ${i}'s grants`);
-        break;
-      }
-    }
-  }
+  const at = changedOutside(before, after, w.alloc.grants.filter((g) => g.vm === i).map((g) => g.region));
+  if (at !== null) bad.push(`host byte 0x${at.toString(16)} changed (0x${readByte(before, at).toString(16)} -> 0x${readByte(after, at).toString(16)}) outside VM ${i}'s grants`);
   // The allocation: same value, same grants.
   if (w.alloc !== alloc || JSON.stringify(w.alloc) !== grantsJson) bad.push('the allocator state changed while guests ran');
   // Host CSRs: nothing beyond what `load` sets and a host trap writes.
@@ -218,9 +196,9 @@ describe('PG-EFFICIENCY-1: innocuous instructions run with no VMM entry once map
       expect(native.harts[0]!.csr.mcause, `no trap natively\n${show}`).toBe(0);
       expect(k1).toBeGreaterThan(0);
       const w = vmmOf([m]);
-      vmRun(w, k1);
+      runFully(w, k1, vmmRun);
       const s1 = structuredClone(w.vms[0]!.stats);
-      vmRun(w, k - k1);
+      runFully(w, k - k1, vmmRun);
       const s2 = w.vms[0]!.stats;
       const d = firstDiff(s1.entries, s2.entries, '$entries', ['first iteration', 'after the second']);
       if (d !== null) throw new Error(`VMM entries during the second iteration: ${d}\n${show}`);
@@ -246,9 +224,9 @@ describe('PG-EFFICIENCY-1: innocuous instructions run with no VMM entry once map
     let native = m, k = 0, visits = 0, k1 = -1;
     while (visits < 2) { native = step(native); k++; if (native.harts[0]!.pc === loop && ++visits === 2) k1 = k; }
     const w = vmmOf([m]);
-    vmRun(w, k1);
+    runFully(w, k1, vmmRun);
     const e1 = { ...w.vms[0]!.stats.entries };
-    vmRun(w, 1);
+    runFully(w, 1, vmmRun);
     const e2 = w.vms[0]!.stats.entries;
     expect(e2['TE-MISALIGNED'], showWords(words)).toBe((e1['TE-MISALIGNED'] ?? 0) + 1);
     expect({ ...e2, 'TE-MISALIGNED': 0 }, showWords(words)).toEqual({ ...e1, 'TE-MISALIGNED': 0 });
@@ -330,7 +308,7 @@ describe('PG-AVAIL-1: a VM with w bytes of RAM equals a bare machine with w byte
           const cs = native.harts[0]!.csr;
           if ([1, 5, 7].includes(cs.mcause) && cs.mtval >= end - 3 && cs.mtval < end + 64) pastEnd++;
         }
-        vmRun(w, c);
+        runFully(w, c, vmmRun);
         k += c;
         const d = firstDiff(observe(native), observe(vmMachine(w, 0)));
         if (d !== null) throw new Error(`after ${k} steps: ${d}\n${showAvail(a)}`);

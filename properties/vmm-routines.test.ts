@@ -33,6 +33,7 @@ import { BASE, DATA, L2, ROOT, program, programMachine, showProgram, type Progra
 import { validInst, anyWord } from './arbitraries/inst.js';
 import { adversary, adversaryMachine, asm, firstDiff, pteFor, showAdversary, showWords, walkShadow } from './arbitraries/adversary.js';
 import { runs } from './support/runs.js';
+import { runFully } from './support/run-only.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -55,16 +56,6 @@ const G = 1;
 const PARKED: Machine = { ...machineFromWords([0x0000006f], {}, { ...DEFAULT_CONFIG, ramSize: 0x1000 }), halt: { reason: 'exit', code: 0, via: 'htif' } };
 const solo = (m: Machine, slice?: number): VmmWork => vmmOf([PARKED, m], slice);
 
-/** Run `n` guest steps (fewer only if every VM halts). */
-function vmRun(w: VmmWork, n: number): number {
-  let done = 0;
-  while (done < n) {
-    const k = vmmRun(w, n - done);
-    if (k === 0) break;
-    done += k;
-  }
-  return done;
-}
 
 /** Word array with `parts` placed at word indices (the rest nops). */
 function place(parts: ReadonlyArray<readonly [number, readonly number[]]>): number[] {
@@ -110,7 +101,7 @@ const nonTimerEntries = (w: VmmWork, i = G): number =>
 function both(m: Machine, n: number, show: string): { native: Machine; w: VmmWork } {
   const native = run(m, { maxSteps: n }).machine;
   const w = solo(m);
-  const steps = vmRun(w, n);
+  const steps = runFully(w, n, vmmRun);
   expectSame(native, w, G, `after ${n} steps`, show);
   const s = vmStats(w)[G]!.stats;
   expect(s.direct + s.interpreted, 'direct + interpreted = guest steps').toBe(steps);
@@ -128,7 +119,7 @@ function bothChunked(m: Machine, n: number, show: string): fc.IPropertyWithHooks
       const t = Math.min(c, n - k);
       if (t <= 0) break;
       native = run(native, { maxSteps: t }).machine;
-      vmRun(w, t);
+      runFully(w, t, vmmRun);
       k += t;
       expectSame(native, w, G, `after ${k} steps (chunks ${chunks.join(',')})`, show);
     }
@@ -406,7 +397,7 @@ describe('VMM-VM-1: a VM is a machine value, created at reset or mid-run', () =>
       const w = solo(mid);
       expect(firstDiff(before, observe(mid)), 'creation left the machine value unchanged').toBeNull();
       expectSame(mid, w, G, `at creation after ${k} native steps`, showProgram(p));
-      vmRun(w, n);
+      runFully(w, n, vmmRun);
       expectSame(run(mid, { maxSteps: n }).machine, w, G, `${n} steps after migrating at step ${k}`, showProgram(p));
     }), { numRuns: runs(40) });
   });
@@ -431,7 +422,7 @@ describe('VMM-CTX: loading the context, virtual time and the host timer', () => 
       const p = guest(counterLoop(0));
       const m = programMachine(p);
       const w = solo(m);
-      vmRun(w, n);
+      runFully(w, n, vmmRun);
       expectSame(run(m, { maxSteps: n }).machine, w, G, `after ${n}`, showGuest(p));
       const vm = w.vms[G]!, hc = w.host.hart.csr;
       expect(vm.stats.direct, 'ran directly').toBeGreaterThan(0);
@@ -448,8 +439,8 @@ describe('VMM-CTX: loading the context, virtual time and the host timer', () => 
     const code = place([[0, [asm.i({ op: 'lr.w', rd: 11, rs1: 5, aq: 0, rl: 0 }), asm.addi(12, 0, 9), asm.i({ op: 'sc.w', rd: 13, rs1: 5, rs2: 12, aq: 0, rl: 0 }), asm.spin()]]]);
     const m = programMachine(guest(code));
     const w = solo(m);
-    vmRun(w, 2);
-    vmRun(w, 3);
+    runFully(w, 2, vmmRun);
+    runFully(w, 3, vmmRun);
     expectSame(run(m, { maxSteps: 5 }).machine, w, G, 'LR/SC across vmmRun calls', showWords(code));
     expect(vmMachine(w, G).harts[0]!.x[13], 'SC succeeded').toBe(0);
   });
@@ -469,7 +460,7 @@ describe('VMM-CTX: loading the context, virtual time and the host timer', () => 
           const t = Math.min(c, n - k);
           if (t <= 0) break;
           native = run(native, { maxSteps: t }).machine;
-          vmRun(w, t);
+          runFully(w, t, vmmRun);
           k += t;
           const vmM = vmMachine(w, G);
           const pick = (o: Record<string, number>): number[] => ['time', 'timeh', 'mcycle', 'mcycleh', 'minstret', 'minstreth', 'cycle', 'instret', 'mcountinhibit'].map((x) => o[x]!);
@@ -491,13 +482,13 @@ describe('VMM-CTX: loading the context, virtual time and the host timer', () => 
       let native = m, s = 0;
       while (native.harts[0]!.csr.mcause !== (INTR | 7) >>> 0) { native = step(native); s++; }
       const w = solo(m);
-      vmRun(w, s - 1);
+      runFully(w, s - 1, vmmRun);
       expect(vmMachine(w, G).harts[0]!.csr.mcause, `not yet taken after ${s - 1} steps`).toBe(0);
-      vmRun(w, 1);
+      runFully(w, 1, vmmRun);
       expect(vmMachine(w, G).harts[0]!.csr.mcause, `taken at step ${s}`).toBe((INTR | 7) >>> 0);
       expectSame(native, w, G, `at step ${s}`, showGuest(p));
       const w2 = solo(m);
-      vmRun(w2, s + 20);
+      runFully(w2, s + 20, vmmRun);
       expectSame(run(m, { maxSteps: s + 20 }).machine, w2, G, `one run of ${s + 20}`, showGuest(p));
       // Unless the deadline falls within the first (interpreted) instruction, it arrives during
       // direct execution, so the host timer must have fired.
@@ -577,7 +568,7 @@ describe('VMM-SHADOW: shadow page tables', () => {
       const show = 'prog' in x ? showProgram(x.prog) : showAdversary(x.adv);
       let k = 0;
       for (const c of chunks) {
-        k += vmRun(w, c);
+        k += runFully(w, c, vmmRun);
         const bad = shadowViolations(w, w.vms[G]!);
         if (bad.length > 0) throw new Error(`after ${k} steps:\n${bad.slice(0, 8).join('\n')}\n${show}`);
       }
@@ -670,7 +661,7 @@ describe('VMM-SHADOW: shadow page tables', () => {
       m = withWord(m, L2 + 8, pteFor(0x80003000, mpp === 0 ? 0xd7 : 0xc7));
       m = withWord(m, 0x80003000, 0xcafe);
       const w = solo(m);
-      vmRun(w, n);
+      runFully(w, n, vmmRun);
       const s = vmStats(w)[G]!.stats;
       expect([s.interpreted, s.direct], 'every step interpreted').toEqual([n, 0]);
       expectSame(run(m, { maxSteps: n }).machine, w, G, `after ${n}`, showGuest(p));
@@ -685,12 +676,12 @@ describe('VMM-SHADOW: shadow page tables', () => {
     const base = programMachine(guest(code));
     const m: Machine = { ...base, htif: { ...base.htif, tohost, fromhost: tohost + 8 } };
     const w = solo(m);
-    vmRun(w, 6);
+    runFully(w, 6, vmmRun);
     const before = { ...vmStats(w)[G]!.stats };
-    vmRun(w, 40);
+    runFully(w, 40, vmmRun);
     const mid = vmStats(w)[G]!.stats;
     expect(mid.direct - before.direct, 'no direct step while settling').toBe(0);
-    vmRun(w, 100);
+    runFully(w, 100, vmmRun);
     const native = run(m, { maxSteps: 146 }).machine;
     expect(native.halt).toEqual({ reason: 'exit', code: 1, via: 'htif' });
     expectSame(native, w, G, 'after the HTIF exit', showWords(code));

@@ -27,6 +27,7 @@ import { machineFromWords, wordsToBytes } from '../../src/machine/program.js';
 import type { Machine } from '../../src/machine/machine.js';
 import { DEFAULT_CONFIG } from '../../src/machine/config.js';
 import { withBytes } from '../../src/memory/store.js';
+import { setPrivState } from './programs.js';
 import { csrNum } from './inst.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -308,12 +309,7 @@ export function adversaryMachine(a: Adversary, secret: { data?: number[]; regs?:
     mem: withBytes(withBytes(withBytes(withBytes(m.mem, ADV_DATA, wordsToBytes(data)), ADV_ROOT, wordsToBytes(root)), ADV_L2, wordsToBytes(l2)), ADV_L2B, wordsToBytes(l2b)),
   };
   const h = m.harts[0]!;
-  h.priv = a.priv;
-  const ms = a.mstatus & 0x7e19aa;
-  h.csr.mstatus = ((ms >>> 11) & 3) === 2 ? ms | 0x1800 : ms;
-  h.csr.medeleg = a.medeleg & 0xb3ff;
-  h.csr.mideleg = a.mideleg & 0x222;
-  h.csr.mie = a.mie & 0xaaa;
+  setPrivState(h, a);
   h.csr.mtvec = ADV_BASE + (a.mtvecOff % (4 * n));
   h.csr.stvec = ADV_BASE + (a.stvecOff % (4 * n));
   h.csr.satp = a.satp >>> 0;

@@ -17,6 +17,7 @@ import { decode } from '../../src/isa/decode.js';
 import { disassemble } from '../../src/isa/disasm.js';
 import { machineFromWords } from '../../src/machine/program.js';
 import type { Machine } from '../../src/machine/machine.js';
+import type { HartState } from '../../src/hart/state.js';
 import { DEFAULT_CONFIG } from '../../src/machine/config.js';
 import { withBytes } from '../../src/memory/store.js';
 import { wordsToBytes } from '../../src/machine/program.js';
@@ -102,6 +103,17 @@ export const program: Arbitrary<Program> = fc.record({
 
 const pte = (pa: number, f: number, v: boolean): number => ((Math.floor(pa / 4096) << 10) | f | (v ? 1 : 0)) >>> 0;
 
+/** The privileged state a generated program starts in, legalised as CSR writes would legalise it. */
+export function setPrivState(h: HartState, p: { priv: 0 | 1 | 3; mstatus: number; medeleg: number; mideleg: number; mie: number }): void {
+  h.priv = p.priv;
+  const ms = p.mstatus & 0x7e19aa;
+  // MPP is WARL over {U, S, M}: the reserved value 2 would not survive a CSR write either.
+  h.csr.mstatus = ((ms >>> 11) & 3) === 2 ? ms | 0x1800 : ms;
+  h.csr.medeleg = p.medeleg & 0xb3ff;
+  h.csr.mideleg = p.mideleg & 0x222;
+  h.csr.mie = p.mie & 0xaaa;
+}
+
 /** The native machine a program describes. */
 export function programMachine(p: Program): Machine {
   const code = new Array<number>(0x100).fill(0x00000013);
@@ -122,13 +134,7 @@ export function programMachine(p: Program): Machine {
   l2[0x011] = pte(L2, p.ptFlags.tables, p.ptFlags.valid[2]!);
   m = { ...m, mem: withBytes(withBytes(withBytes(m.mem, DATA, wordsToBytes(p.data)), ROOT, wordsToBytes(root)), L2, wordsToBytes(l2)) };
   const h = m.harts[0]!;
-  h.priv = p.priv;
-  const ms = p.mstatus & 0x7e19aa;
-  // MPP is WARL over {U, S, M}: the reserved value 2 would not survive a CSR write either.
-  h.csr.mstatus = ((ms >>> 11) & 3) === 2 ? ms | 0x1800 : ms;
-  h.csr.medeleg = p.medeleg & 0xb3ff;
-  h.csr.mideleg = p.mideleg & 0x222;
-  h.csr.mie = p.mie & 0xaaa;
+  setPrivState(h, p);
   h.csr.mtvec = BASE + 0x40;
   h.csr.stvec = (BASE + 0x80) | 1;
   h.csr.satp = p.paging ? (0x80000000 | (ROOT >>> 12)) >>> 0 : 0;

@@ -18,6 +18,8 @@ function firstChange(a: MemStore, b: MemStore, inside: (off: number) => boolean,
 export const changedIn = (a: MemStore, b: MemStore, r: Region): number | null =>
   firstChange(a, b, (off) => off + CHUNK_SIZE > r.base && off < r.base + r.size, (x) => x >= r.base && x < r.base + r.size);
 
-/** The first address outside `r` whose byte differs between two snapshots, or null. */
-export const changedOutside = (a: MemStore, b: MemStore, r: Region): number | null =>
-  firstChange(a, b, () => true, (x) => x < r.base || x >= r.base + r.size);
+/** The first address outside every region of `rs` whose byte differs between two snapshots, or null. */
+export function changedOutside(a: MemStore, b: MemStore, rs: Region | readonly Region[]): number | null {
+  const list: readonly Region[] = Array.isArray(rs) ? rs : [rs as Region];
+  return firstChange(a, b, () => true, (x) => !list.some((r) => x >= r.base && x < r.base + r.size));
+}

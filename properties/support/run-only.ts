@@ -1,4 +1,4 @@
-/** Forcing a VMM's schedule from a test: run exactly one VM (both VMMs keep the schedule as plain data). */
+/** Driving a VMM from a test: run exactly one VM, or a number of steps in as many calls as needed. */
 import type { Core } from '../../src/machine/core.js';
 
 interface Scheduled { vms: ReadonlyArray<{ core: Core }>; current: number; left: number }
@@ -17,4 +17,15 @@ export function runOnly<W extends Scheduled>(w: W, i: number, n: number, run: (w
   } finally {
     w.vms.forEach((v, j) => { if (j !== i) v.core.halt = saved[j] ?? null; });
   }
+}
+
+/** Run `n` guest steps with `run`, in as many calls as it takes (fewer only if every VM halts). */
+export function runFully<W>(w: W, n: number, run: (w: W, n: number) => number): number {
+  let done = 0;
+  while (done < n) {
+    const k = run(w, n - done);
+    if (k === 0) break;
+    done += k;
+  }
+  return done;
 }
