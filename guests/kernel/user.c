@@ -41,37 +41,9 @@ static int32_t sys_pagestate(uint32_t va) { return sys(SYS_PAGESTATE, va, 0).a0;
 
 /* ---- lines ---- */
 
-struct line { uint32_t n; char b[124]; };
-
-static void l_c(struct line *l, char c) {
-  if (l->n < sizeof l->b) l->b[l->n++] = c;
-}
-
-static void l_s(struct line *l, const char *s) {
-  while (*s != 0) l_c(l, *s++);
-}
-
-static void l_u(struct line *l, uint32_t v) {
-  char d[10];
-  int n = 0;
-  do { d[n++] = (char)('0' + v % 10); v /= 10; } while (v != 0);
-  while (n > 0) l_c(l, d[--n]);
-}
-
-static void l_d(struct line *l, int32_t v) {
-  if (v < 0) { l_c(l, '-'); l_u(l, -(uint32_t)v); } else { l_u(l, (uint32_t)v); }
-}
-
-static void l_x(struct line *l, uint32_t v) {
-  l_s(l, "0x");
-  for (int i = 28; i >= 0; i -= 4) l_c(l, "0123456789abcdef"[(v >> i) & 15]);
-}
-
-static void l_end(struct line *l) {
-  l_c(l, '\n');
-  sys_write(l->b, l->n);
-  l->n = 0;
-}
+#define LINE_CAP 124
+static void line_write(const char *buf, uint32_t len) { sys_write(buf, len); }
+#include "../common/line.h"
 
 static void say(const char *s) {
   struct line l;
