@@ -14,6 +14,7 @@
  */
 #include <stdint.h>
 #include "sbi.h"
+#include "../common/riscv.h"
 
 /* ---- QEMU virt memory map ---------------------------------------------- */
 #define RAM_BASE        0x80000000u
@@ -34,56 +35,7 @@
 #define UART_LSR_DR     0x01u
 #define UART_LSR_THRE   0x20u
 
-/* ---- privileged architecture ------------------------------------------- */
-#define csr_read(csr) ({ uint32_t v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" : : "rK"(v) : "memory")
-#define csr_set(csr, v) __asm__ volatile("csrs " #csr ", %0" : : "rK"(v) : "memory")
-#define csr_clear(csr, v) __asm__ volatile("csrc " #csr ", %0" : : "rK"(v) : "memory")
-
-#define MSTATUS_SIE     (1u << 1)
-#define MSTATUS_MIE     (1u << 3)
-#define MSTATUS_SPIE    (1u << 5)
-#define MSTATUS_MPIE    (1u << 7)
-#define MSTATUS_SPP     (1u << 8)
-#define MSTATUS_MPP     (3u << 11)
-#define MSTATUS_MPP_S   (1u << 11)
-#define MSTATUS_MPRV    (1u << 17)
-#define MSTATUS_SUM     (1u << 18)
-#define MSTATUS_MXR     (1u << 19)
-#define MSTATUS_TVM     (1u << 20)
-#define MSTATUS_TW      (1u << 21)
-#define MSTATUS_TSR     (1u << 22)
-
-#define IRQ_S_SOFT      1
-#define IRQ_M_SOFT      3
-#define IRQ_S_TIMER     5
-#define IRQ_M_TIMER     7
-#define IRQ_S_EXT       9
-#define MIP_SSIP        (1u << IRQ_S_SOFT)
-#define MIP_MSIP        (1u << IRQ_M_SOFT)
-#define MIP_STIP        (1u << IRQ_S_TIMER)
-#define MIP_MTIP        (1u << IRQ_M_TIMER)
-#define MIP_SEIP        (1u << IRQ_S_EXT)
-#define MCAUSE_INTERRUPT 0x80000000u
-
-#define EXC_INSN_MISALIGNED   0
-#define EXC_INSN_ACCESS       1
-#define EXC_ILLEGAL           2
-#define EXC_BREAKPOINT        3
-#define EXC_LOAD_MISALIGNED   4
-#define EXC_LOAD_ACCESS       5
-#define EXC_STORE_MISALIGNED  6
-#define EXC_STORE_ACCESS      7
-#define EXC_ECALL_U           8
-#define EXC_ECALL_S           9
-#define EXC_INSN_PAGE         12
-#define EXC_LOAD_PAGE         13
-#define EXC_STORE_PAGE        15
-
-#define PMP_R           0x01u
-#define PMP_W           0x02u
-#define PMP_X           0x04u
-#define PMP_NAPOT       0x18u
+/* ---- privileged architecture: guests/common/riscv.h ------------------- */
 
 /*
  * Delegation.  Every exception S-mode can handle goes straight to S-mode:
@@ -103,9 +55,6 @@
 #define MIDELEG_BITS (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define MCOUNTEREN_BITS 7u              /* cycle, time, instret readable in S-mode */
 
-static inline void mmio_write8(uint32_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
-static inline uint8_t mmio_read8(uint32_t a) { return *(volatile uint8_t *)a; }
-static inline void mmio_write32(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
 
 /* The registers saved by fw_trap_vector: x[n] = register xn (ra, sp,
  * t0-t6, a0-a7 are saved; the rest are untouched by the firmware). */
@@ -450,12 +399,12 @@ static void sbi_call(struct fw_frame *f) {
 void fw_trap(struct fw_frame *f) {
   uint32_t cause = csr_read(mcause);
   switch (cause) {
-    case MCAUSE_INTERRUPT | IRQ_M_TIMER:
+    case CAUSE_INTERRUPT | IRQ_M_TIMER:
       /* due: hand it to S-mode, and stay quiet until the next sbi_set_timer */
       csr_clear(mie, MIP_MTIP);
       csr_set(mip, MIP_STIP);
       return;
-    case MCAUSE_INTERRUPT | IRQ_M_SOFT:
+    case CAUSE_INTERRUPT | IRQ_M_SOFT:
       mmio_write32(CLINT_MSIP + 4 * hart_id, 0);
       csr_set(mip, MIP_SSIP);
       return;
