@@ -396,6 +396,18 @@ static void sbi_call(struct fw_frame *f) {
 
 /* ---- traps ------------------------------------------------------------------ */
 
+/* Report the trap being handled (mcause, mepc, mtval after `what`) and exit with status 3. */
+static void __attribute__((noreturn)) trap_fatal(const char *what) {
+  puts_(what);
+  puthex(csr_read(mcause));
+  puts_(" mepc=");
+  puthex(csr_read(mepc));
+  puts_(" mtval=");
+  puthex(csr_read(mtval));
+  puts_("\n");
+  finisher((3u << 16) | FINISHER_FAIL);
+}
+
 void fw_trap(struct fw_frame *f) {
   uint32_t cause = csr_read(mcause);
   switch (cause) {
@@ -413,24 +425,10 @@ void fw_trap(struct fw_frame *f) {
       sbi_call(f);
       return;
     default:
-      puts_("[sbi] unexpected trap from S/U-mode: mcause=");
-      puthex(cause);
-      puts_(" mepc=");
-      puthex(csr_read(mepc));
-      puts_(" mtval=");
-      puthex(csr_read(mtval));
-      puts_("\n");
-      finisher((3u << 16) | FINISHER_FAIL);
+      trap_fatal("[sbi] unexpected trap from S/U-mode: mcause=");
   }
 }
 
 void __attribute__((noreturn)) fw_trap_in_firmware(void) {
-  puts_("[sbi] trap in M-mode: mcause=");
-  puthex(csr_read(mcause));
-  puts_(" mepc=");
-  puthex(csr_read(mepc));
-  puts_(" mtval=");
-  puthex(csr_read(mtval));
-  puts_("\n");
-  finisher((3u << 16) | FINISHER_FAIL);
+  trap_fatal("[sbi] trap in M-mode: mcause=");
 }
