@@ -29,35 +29,10 @@ extern char __free_start[];
 extern char __user_start[], __user_end[], __user_phys[];
 
 static uint32_t *kroot;           /* the kernel's page table */
-static uint32_t free_list;        /* physical address of the first free page, 0 = none */
-static uint32_t pool_next;        /* next never-used page */
-static uint32_t free_count;
 
 /* ---- physical pages ---- */
 
-static void *page_alloc(void) {
-  uint32_t pa;
-  if (free_list != 0) {
-    pa = free_list;
-    free_list = *(uint32_t *)pa;
-  } else if (pool_next < POOL_END) {
-    pa = pool_next;
-    pool_next += PAGE_SIZE;
-  } else {
-    return 0;
-  }
-  free_count--;
-  memset((void *)pa, 0, PAGE_SIZE);
-  return (void *)pa;
-}
-
-static void page_free(void *p) {
-  *(uint32_t *)p = free_list;
-  free_list = (uint32_t)p;
-  free_count++;
-}
-
-uint32_t vm_free_pages(void) { return free_count; }
+#include "../common/page_pool.c"
 
 /* ---- kernel map ---- */
 
@@ -68,8 +43,7 @@ static void map_mega(uint32_t *root, uint32_t va, uint32_t pa, uint32_t perm) {
 uint32_t vm_kernel_satp(void) { return SATP_SV32 | ((uint32_t)kroot >> 12); }
 
 void vm_init(void) {
-  pool_next = ((uint32_t)__free_start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-  free_count = (POOL_END - pool_next) / PAGE_SIZE;
+  pool_init(((uint32_t)__free_start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
   kroot = page_alloc();
   for (uint32_t off = 0; off < RAM_SIZE; off += MEGAPAGE_SIZE)
     map_mega(kroot, RAM_BASE + off, RAM_BASE + off, PTE_R | PTE_W | PTE_X);
