@@ -34,16 +34,7 @@ static const struct program {
   { "faulty", u_faulty, 1, EXC_STORE_PAGE, KERNEL_BASE },
 };
 
-void *memset(void *d, int c, size_t n) {
-  uint8_t *p = d;
-  if (((uint32_t)p & 3) == 0 && (n & 3) == 0) {     /* whole words (pages) */
-    uint32_t w = (uint8_t)c * 0x01010101u;
-    for (uint32_t *q = (uint32_t *)p; n != 0; n -= 4) *q++ = w;
-    return d;
-  }
-  while (n-- != 0) *p++ = (uint8_t)c;
-  return d;
-}
+#include "../common/kernel_common.c"
 
 /* ---- the platform: TLB flushes and shutdown ---- */
 
@@ -101,23 +92,6 @@ void s_kernel_trap(uint32_t *frame) {
   kpanic("trap in S-mode: scause=%x sepc=%x stval=%x", scause, sepc, csr_read(stval));
 }
 
-static const char *cause_name(uint32_t c) {
-  switch (c) {
-    case EXC_INSN_MISALIGNED: return "instruction address misaligned";
-    case EXC_INSN_ACCESS: return "instruction access fault";
-    case EXC_ILLEGAL: return "illegal instruction";
-    case EXC_BREAKPOINT: return "breakpoint";
-    case EXC_LOAD_MISALIGNED: return "load address misaligned";
-    case EXC_LOAD_ACCESS: return "load access fault";
-    case EXC_STORE_MISALIGNED: return "store/AMO address misaligned";
-    case EXC_STORE_ACCESS: return "store/AMO access fault";
-    case EXC_INSN_PAGE: return "instruction page fault";
-    case EXC_LOAD_PAGE: return "load page fault";
-    case EXC_STORE_PAGE: return "store/AMO page fault";
-    default: return "exception";
-  }
-}
-
 /* ---- tasks ---- */
 
 static uint32_t *switch_to(struct task *t) {
@@ -128,17 +102,6 @@ static uint32_t *switch_to(struct task *t) {
   }
   last = t->id;
   return t->r;
-}
-
-static void __attribute__((noreturn)) finish(void);
-
-/* The next task after the last one to run, round-robin (itself last). */
-static uint32_t *schedule(void) {
-  for (uint32_t k = 1; k <= NTASKS; k++) {
-    struct task *t = &tasks[(last + k) % NTASKS];
-    if (!t->done) return switch_to(t);
-  }
-  finish();
 }
 
 static void task_finished(struct task *t) {
@@ -153,13 +116,6 @@ static void task_finished(struct task *t) {
   vm_destroy(t);
   cur = 0;
   console_task_done(t);
-}
-
-static void kill(struct task *t, uint32_t cause, uint32_t tval) {
-  t->killed = 1;
-  t->kill_cause = cause;
-  t->kill_tval = tval;
-  task_finished(t);
 }
 
 /* ---- system calls ---- */
